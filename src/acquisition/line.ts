@@ -29,4 +29,9 @@ export interface Cursor {
   offset: number;
   /** Hex digest of the file's first bytes (up to 256), to notice a truncate-and-rewrite. */
   fingerprint: string;
+  /**
+   * Opaque resume token of sources that are not byte files: journald's `__CURSOR`. Absent for files;
+   * for journald, `fileId` and `fingerprint` are empty and `offset` is 0.
+   */
+  token?: string;
 }

@@ -1,0 +1,99 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { createReplaySource, type LineSource } from '../acquisition/index.js';
+import { HerdError, type Clock, type Logger } from '../core/index.js';
+import { DecisionHistory, DecisionWhitelist, DEFAULT_DECISION_WHITELIST } from '../decisions/index.js';
+import { LIVE, TIMEMACHINE, type ExpectMode } from '../parse/index.js';
+import { BucketEngine } from '../scenarios/index.js';
+import { openStore, type Store } from '../store/index.js';
+import { loadContent, type LoadedContent } from './content.js';
+import type { HerdConfig } from './herd-config.js';
+import { Pipeline } from './pipeline.js';
+import { runSources, type RunTotals } from './runner.js';
+
+/**
+ * Wiring for the commands: opens the store in the data directory, loads content, builds the
+ * pipeline, and runs sources through it.
+ */
+
+export const STORE_FILE = 'herd.db';
+
+export async function openHerdStore(config: HerdConfig, deps: { clock: Clock; logger?: Logger }): Promise<Store> {
+  try {
+    mkdirSync(config.dataDir, { recursive: true });
+  } catch (err) {
+    throw new HerdError('HERD_DATA_DIR', `cannot create the data directory: ${(err as Error).message}; pass --data-dir to use another one`, {
+      where: config.dataDir,
+    });
+  }
+  return openStore({ type: 'sqlite', path: join(config.dataDir, STORE_FILE) }, deps);
+}
+
+export function storeExists(config: HerdConfig): boolean {
+  return existsSync(join(config.dataDir, STORE_FILE));
+}
+
+export interface Engine {
+  content: LoadedContent;
+  pipeline: Pipeline;
+  engine: BucketEngine;
+  history: DecisionHistory;
+}
+
+/** Loads content and builds the pipeline; past decisions come from the store (for repeat offenders). */
+export async function buildEngine(config: HerdConfig, deps: { mode: ExpectMode; clock: Clock; logger: Logger; store: Store | null }): Promise<Engine> {
+  const history = new DecisionHistory(() => deps.clock.now());
+  if (deps.store) for (const d of await deps.store.listDecisions({})) history.add(d);
+  const content = loadContent(config, { clock: deps.clock, logger: deps.logger, history });
+  const engine = new BucketEngine(content.scenarios, {
+    mode: deps.mode,
+    clock: deps.clock,
+    maxBuckets: config.maxBucketsPerScenario,
+    onExprError: (scenario, what, detail) => deps.logger.debug({ scenario, what, detail }, 'scenario expression error'),
+  });
+  const pipeline = new Pipeline({
+    parser: content.parser,
+    engine,
+    profiles: content.profiles,
+    history,
+    whitelist: new DecisionWhitelist(config.decisionWhitelist ?? DEFAULT_DECISION_WHITELIST),
+    mode: deps.mode,
+    clock: deps.clock,
+    logger: deps.logger,
+    nodeCounters: content.nodeCounters,
+  });
+  return { content, pipeline, engine, history };
+}
+
+export interface ReplayOptions {
+  dsn: string;
+  type: string;
+  labels?: Record<string, string>;
+  clock: Clock;
+  logger: Logger;
+  signal?: AbortSignal;
+  stdin?: AsyncIterable<Buffer | string>;
+}
+
+export interface ReplaySummary extends RunTotals {
+  source: LineSource['metrics'];
+}
+
+/** `herd replay`: reads a file or stdin to its end with the time written in the lines. */
+export async function replay(config: HerdConfig, opts: ReplayOptions): Promise<ReplaySummary> {
+  const source = createReplaySource({ dsn: opts.dsn, type: opts.type, labels: opts.labels, stdin: opts.stdin, clock: opts.clock });
+  const store = await openHerdStore(config, { clock: opts.clock, logger: opts.logger });
+  try {
+    const { pipeline } = await buildEngine(config, { mode: TIMEMACHINE, clock: opts.clock, logger: opts.logger, store });
+    const totals = await runSources([source], pipeline, store, {
+      follow: false,
+      signal: opts.signal ?? new AbortController().signal,
+      logger: opts.logger,
+    });
+    return { ...totals, source: source.metrics };
+  } finally {
+    await store.close();
+  }
+}
+
+export { LIVE, TIMEMACHINE };

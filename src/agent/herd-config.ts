@@ -1,0 +1,129 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { HerdError, parseYamlDocuments, validateYamlDoc, yAny, yOptBool, yOptInt, yOptString, yOptStringList } from '../core/index.js';
+
+/**
+ * herd's configuration: one YAML file (`--config`, default none), validated completely at start-up;
+ * an error names the key, the file and line, and what would be valid. Every key is optional: with no
+ * file at all herd runs its own content on embedded SQLite in `--data-dir`.
+ */
+
+export const configSchema = z
+  .object({
+    data_dir: yOptString(),
+    content: z
+      .object({
+        builtin: yOptBool(),
+        dirs: yOptStringList(),
+      })
+      .strict()
+      .optional(),
+    patterns_dirs: yOptStringList(),
+    acquisition: z.array(yAny()).optional(),
+    profiles: yOptString(),
+    simulation: z
+      .object({
+        simulation: yOptBool(),
+        exclusions: yOptStringList(),
+      })
+      .strict()
+      .optional(),
+    decisions: z
+      .object({
+        whitelist: yOptStringList(),
+      })
+      .strict()
+      .optional(),
+    flush: z
+      .object({
+        max_age: yOptString(),
+        max_items: yOptInt(),
+        interval: yOptString(),
+      })
+      .strict()
+      .optional(),
+    buckets: z
+      .object({
+        max_per_scenario: yOptInt(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export type HerdConfigFile = z.infer<typeof configSchema>;
+
+export interface HerdConfig {
+  /** Where the SQLite database (alerts, decisions, saved read offsets) lives. */
+  dataDir: string;
+  /** Content directories, each with `parsers/sNN-*` and `scenarios/` (herd's own first). */
+  contentDirs: string[];
+  patternsDirs: string[];
+  /** Acquisition entries in CrowdSec's acquis.yaml shape; empty means "use the defaults". */
+  acquisition: unknown[];
+  profilesFile: string;
+  simulation: { global: boolean; exclusions: string[] };
+  decisionWhitelist: string[] | null;
+  flush: { maxAge: string; maxItems: number; interval: string };
+  maxBucketsPerScenario: number;
+  /** The file the configuration came from, if any. */
+  file: string | null;
+}
+
+/** The directory holding herd's own content (parsers, scenarios, patterns, profiles). */
+export function builtinContentDir(): string {
+  // dist/src/agent/herd-config.js or src/agent/herd-config.ts → <package>/content
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (const up of ['../..', '../../..']) {
+    const dir = resolve(here, up, 'content');
+    if (existsSync(join(dir, 'patterns'))) return dir;
+  }
+  throw new HerdError('HERD_CONTENT_MISSING', `herd's own content directory was not found near ${here}; reinstall the package`);
+}
+
+export const DEFAULT_DATA_DIR = '.herd';
+
+export function loadHerdConfig(opts: { configFile?: string; dataDir?: string }): HerdConfig {
+  let file: HerdConfigFile = {};
+  let base = process.cwd();
+  if (opts.configFile) {
+    const path = resolve(opts.configFile);
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (err) {
+      throw new HerdError('HERD_CONFIG_READ', `cannot read the configuration file: ${(err as Error).message}`, { where: path });
+    }
+    const docs = parseYamlDocuments(text, path);
+    if (docs.length > 1) throw new HerdError('HERD_CONFIG_INVALID', 'the configuration must be a single YAML document', { where: path });
+    if (docs.length === 1) file = validateYamlDoc(configSchema, docs[0]!, path, 'configuration');
+    base = dirname(path);
+  }
+  const rel = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
+  const builtin = builtinContentDir();
+  const contentDirs = [...(file.content?.builtin === false ? [] : [builtin]), ...(file.content?.dirs ?? []).map(rel)];
+  return {
+    dataDir: resolve(opts.dataDir ?? (file.data_dir ? rel(file.data_dir) : process.env.HERD_DATA_DIR ?? DEFAULT_DATA_DIR)),
+    contentDirs,
+    patternsDirs: file.patterns_dirs ? file.patterns_dirs.map(rel) : [join(builtin, 'patterns')],
+    acquisition: file.acquisition ?? [],
+    profilesFile: file.profiles ? rel(file.profiles) : join(builtin, 'profiles', 'profiles.yaml'),
+    simulation: { global: file.simulation?.simulation === true, exclusions: file.simulation?.exclusions ?? [] },
+    decisionWhitelist: file.decisions?.whitelist ?? null,
+    flush: {
+      maxAge: file.flush?.max_age ?? '168h',
+      maxItems: file.flush?.max_items ?? 5000,
+      interval: file.flush?.interval ?? '1m',
+    },
+    maxBucketsPerScenario: file.buckets?.max_per_scenario ?? 100_000,
+    file: opts.configFile ? resolve(opts.configFile) : null,
+  };
+}
+
+/** CrowdSec's simulation rule: global mode with exclusions, or the exclusions list alone. */
+export function isSimulated(sim: HerdConfig['simulation'], scenario: string): boolean {
+  const listed = sim.exclusions.includes(scenario);
+  return sim.global ? !listed : listed;
+}

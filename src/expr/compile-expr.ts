@@ -1,0 +1,85 @@
+/**
+ * compileExpr: parse once, compile once into closures, run many times. A CompiledExpr reuses one
+ * frame between runs (a run that re-enters the same expression gets its own).
+ */
+import { BUILTIN_NAMES } from './builtins.js';
+import { Compiler } from './compiler.js';
+import type { Eval, ExprCompileOptions, Frame } from './compile-types.js';
+import { ExprRuntimeError, RuntimeFault } from './errors.js';
+import { parse } from './parser.js';
+import type { StaticKind } from './values.js';
+
+export interface CompiledExpr {
+  readonly source: string;
+  /**
+   * What is known at compile time of the value `run` returns: 'int' or 'float' when the expression
+   * says so (Go keeps them apart: `Atof(x)` is a float64 even when integral), 'any' when unknown.
+   */
+  readonly resultKind: StaticKind;
+  /** Evaluates the expression; throws ExprRuntimeError where expr-lang fails at run time. */
+  run(env: Readonly<Record<string, unknown>>): unknown;
+}
+
+const NO_ENV: Readonly<Record<string, unknown>> = Object.freeze({});
+
+class CompiledExpression implements CompiledExpr {
+  readonly source: string;
+  readonly resultKind: StaticKind;
+  private readonly root: Eval;
+  private readonly slotCount: number;
+  private readonly origin: string | undefined;
+  private idle: Frame | null;
+
+  constructor(source: string, root: Eval, resultKind: StaticKind, slotCount: number, origin?: string) {
+    this.source = source;
+    this.origin = origin;
+    this.root = root;
+    this.resultKind = resultKind;
+    this.slotCount = slotCount;
+    this.idle = { env: NO_ENV, slots: new Array<unknown>(slotCount) };
+  }
+
+  run(env: Readonly<Record<string, unknown>>): unknown {
+    let f = this.idle;
+    if (f === null) f = { env, slots: new Array<unknown>(this.slotCount) };
+    else {
+      this.idle = null;
+      f.env = env;
+    }
+    try {
+      const v = this.root(f);
+      return v === undefined ? null : v;
+    } catch (err) {
+      throw this.runtimeError(err);
+    } finally {
+      f.env = NO_ENV;
+      this.idle = f;
+    }
+  }
+
+  private runtimeError(err: unknown): ExprRuntimeError {
+    if (err instanceof ExprRuntimeError) return err;
+    if (err instanceof RuntimeFault) {
+      return new ExprRuntimeError(err.message, this.source, err.pos, err.cause ?? err, this.origin);
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    return new ExprRuntimeError(message, this.source, -1, err, this.origin);
+  }
+}
+
+/** Parses and compiles expr-lang text; throws ExprSyntaxError (HERD_EXPR_SYNTAX) when it cannot. */
+export function compileExpr(source: string, options: ExprCompileOptions): CompiledExpr {
+  const variables = new Set(options.variables);
+  const functions = options.functions ?? {};
+  const ast = parse(
+    source,
+    {
+      builtins: BUILTIN_NAMES,
+      isOverridden: (name) => variables.has(name) || Object.prototype.hasOwnProperty.call(functions, name),
+    },
+    options.origin,
+  );
+  const compiler = new Compiler(source, options);
+  const root = compiler.compile(ast);
+  return new CompiledExpression(source, root.ev, root.kind, compiler.slots, options.origin);
+}

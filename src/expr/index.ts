@@ -1,0 +1,38 @@
+/**
+ * The expression language of CrowdSec content (parser filters, statics, scenario filter/groupby/
+ * distinct, profile filters, hubtest asserts): expr-lang, evaluated with Go's semantics. Text is
+ * parsed and compiled once into closures (`compileExpr`), then run per event. Values follow Go's
+ * model (see values.ts): StringMap for map[string]string, int vs float tracked statically, byte
+ * semantics for strings. CrowdSec's pure helpers come from `crowdsecHelpers(deps)`.
+ */
+export { compileExpr, type CompiledExpr } from './compile-expr.js';
+export type { ExprCompileOptions, RegexCompiler, RegexLike } from './compile-types.js';
+export { ExprSyntaxError, ExprRuntimeError } from './errors.js';
+export {
+  createStringMap,
+  isStringMap,
+  isPlainMap,
+  isNil,
+  withResultKind,
+  goTypeOf,
+  exprTypeName,
+  type StringMap,
+  type StaticKind,
+  type ExprFunction,
+} from './values.js';
+export { equal as goEqual } from './value-ops.js';
+export { formatValue as formatGoValue, goQuote } from './go-fmt.js';
+export { goSprintf } from './go-sprintf.js';
+export { formatFloat as formatGoFloat, parseGoFloat, parseGoInt } from './go-number.js';
+export { goMarshalJSON, goUnmarshalJSON } from './go-json.js';
+export { crowdsecHelpers, globMatch, type CrowdsecHelperDeps } from './crowdsec-helpers.js';
+export { GoLocation } from './builtins-time.js';
+export { GoDuration, parseGoDuration, formatGoDuration } from './go-duration.js';
+export {
+  GoTime,
+  GoLayout,
+  compileGoLayout,
+  parseGoTime,
+  formatGoTime,
+  GO_LAYOUTS,
+} from './go-time.js';

@@ -1,0 +1,167 @@
+import { HerdError } from '../core/index.js';
+import type { CompiledExpr } from '../expr/index.js';
+import type { GrokPattern } from '../grok/index.js';
+import type { IpMatcher } from '../ip/index.js';
+import type { EnricherRegistry } from './enrichers/enricher.js';
+import type { NodeConfig, StaticConfig } from './node-config.js';
+import { RuntimeNode, type NodeCounters, type RuntimeStatic } from './runtime-node.js';
+import { compileTarget } from './set-target.js';
+
+/**
+ * Turns a validated node config into a RuntimeNode, compiling every expression and grok pattern
+ * once, and checking what CrowdSec checks at load time (so that a broken parser stops herd at start,
+ * not at 3 a.m.). Errors name the file and line of the offending key.
+ */
+
+export interface NodeBuildDeps {
+  compileExpr(source: string): CompiledExpr;
+  /** Registers a `pattern_syntax` entry; returns false when the name already existed (first wins). */
+  addGrokPattern(name: string, regex: string): boolean;
+  compileGrok(pattern: string): GrokPattern;
+  compileNamedGrok(name: string): GrokPattern;
+  ipMatcher(entries: readonly string[]): IpMatcher;
+  enrichers: EnricherRegistry;
+  counters(name: string): NodeCounters;
+  warn(message: string, where: string): void;
+}
+
+export interface NodeSite {
+  stage: string;
+  /** `file:line` of a key path inside the node's document. */
+  where(path: readonly (string | number)[]): string;
+}
+
+export function buildNode(cfg: NodeConfig, site: NodeSite, deps: NodeBuildDeps, path: (string | number)[] = [], parentName = ''): RuntimeNode {
+  const fail = (p: (string | number)[], reason: string): never => {
+    throw new HerdError('HERD_PARSER_INVALID', reason, { where: site.where(p) });
+  };
+  const onsuccess = cfg.onsuccess ?? 'continue';
+  if (onsuccess !== 'continue' && onsuccess !== 'next_stage' && onsuccess !== '') {
+    fail([...path, 'onsuccess'], `onsuccess '${onsuccess}' must be 'continue' or 'next_stage'`);
+  }
+  const name = cfg.name ?? (parentName ? `child-${parentName}` : '');
+  const node = new RuntimeNode(name, site.stage, site.where(path), onsuccess === 'next_stage', name ? deps.counters(name) : null);
+
+  const expr = (source: string, p: (string | number)[]): CompiledExpr => {
+    try {
+      return deps.compileExpr(source);
+    } catch (err) {
+      return fail(p, `cannot compile expression: ${(err as Error).message}`);
+    }
+  };
+
+  if (cfg.filter) node.filter = expr(cfg.filter, [...path, 'filter']);
+
+  // pattern_syntax entries join the shared grok library, before this node's own grok compiles.
+  if (cfg.pattern_syntax) {
+    for (const [key, regex] of Object.entries(cfg.pattern_syntax)) {
+      let added: boolean;
+      try {
+        added = deps.addGrokPattern(key, String(regex));
+      } catch (err) {
+        return fail([...path, 'pattern_syntax', key], `cannot compile grok pattern ${key}: ${(err as Error).message}`);
+      }
+      if (!added) deps.warn(`grok pattern '${key}' is already registered; keeping the first definition`, site.where([...path, 'pattern_syntax', key]));
+    }
+  }
+
+  let valid = false;
+  const g = cfg.grok;
+  if (g && (g.pattern || g.name || g.apply_on || g.expression || g.statics)) {
+    const gp = [...path, 'grok'];
+    if ((g.pattern || g.name || g.apply_on) && !g.apply_on && !g.expression) fail(gp, "grok requires 'expression' or 'apply_on'");
+    if (g.apply_on !== undefined && !g.pattern && !g.name) fail(gp, "grok needs 'pattern' or 'name'");
+    let pattern: GrokPattern | null = null;
+    try {
+      if (g.name) pattern = deps.compileNamedGrok(g.name);
+      else if (g.pattern) pattern = deps.compileGrok(g.pattern);
+    } catch (err) {
+      fail([...gp, g.name ? 'name' : 'pattern'], `cannot compile grok: ${(err as Error).message}`);
+    }
+    if (pattern && !pattern.hasSemantics) {
+      deps.warn('this grok pattern names no field (%{PATTERN:field}); like CrowdSec, herd treats it as never matching', site.where(gp));
+    }
+    const statics = (g.statics ?? []).map((s, i) => buildStatic(s, [...gp, 'statics', i], site, deps, expr, fail));
+    if (pattern) {
+      node.grok = {
+        pattern,
+        applyOn: g.apply_on ?? null,
+        valueExpr: !g.apply_on && g.expression ? expr(g.expression, [...gp, 'expression']) : null,
+        statics,
+        label: g.name ?? `${(g.pattern ?? '').slice(0, 5)}...`,
+      };
+      valid = true;
+    } else if (statics.length > 0) {
+      valid = true;
+    }
+  }
+
+  if (cfg.stash && cfg.stash.length > 0) {
+    fail([...path, 'stash'], 'stash is not supported yet by herd (planned with full hub compatibility)');
+  }
+  if (cfg.data && cfg.data.length > 0) {
+    fail([...path, 'data'], 'data files are not supported yet by herd (planned with full hub compatibility)');
+  }
+
+  (cfg.nodes ?? []).forEach((child, i) => {
+    node.children.push(buildNode(child, site, deps, [...path, 'nodes', i], name));
+    valid = true;
+  });
+
+  node.statics = (cfg.statics ?? []).map((s, i) => buildStatic(s, [...path, 'statics', i], site, deps, expr, fail));
+  if (node.statics.length > 0) valid = true;
+
+  const wl = cfg.whitelist;
+  if (wl && ((wl.ip?.length ?? 0) > 0 || (wl.cidr?.length ?? 0) > 0 || (wl.expression?.length ?? 0) > 0)) {
+    const entries = [...(wl.ip ?? []), ...(wl.cidr ?? [])];
+    let ips: IpMatcher | null = null;
+    if (entries.length > 0) {
+      try {
+        ips = deps.ipMatcher(entries);
+      } catch (err) {
+        fail([...path, 'whitelist'], `invalid whitelist entry: ${(err as Error).message}`);
+      }
+    }
+    node.whitelist = {
+      reason: wl.reason ?? '',
+      ips,
+      exprs: (wl.expression ?? []).map((e, i) => expr(e, [...path, 'whitelist', 'expression', i])),
+    };
+    valid = true;
+  }
+
+  if (!valid) fail(path, 'node is empty: it needs a grok, statics, child nodes or a whitelist');
+  return node;
+}
+
+function buildStatic(
+  s: StaticConfig,
+  p: (string | number)[],
+  site: NodeSite,
+  deps: NodeBuildDeps,
+  expr: (source: string, p: (string | number)[]) => CompiledExpr,
+  fail: (p: (string | number)[], reason: string) => never,
+): RuntimeStatic {
+  const where = site.where(p);
+  const value = s.value !== undefined && s.value !== '' ? s.value : null;
+  const compiled = value === null && s.expression ? expr(s.expression, [...p, 'expression']) : null;
+  if (s.method) {
+    if (!s.expression && value === null) fail(p, 'when method is set, expression must be present');
+    const method = deps.enrichers.get(s.method) ?? null;
+    if (!method) deps.warn(`the method '${s.method}' does not exist in herd; this static does nothing`, where);
+    return { kind: 'method', key: s.method, value, expr: compiled, method, setter: null, where };
+  }
+  if (value === null && compiled === null) fail(p, 'value or expression must be set');
+  if (s.parsed) return { kind: 'parsed', key: s.parsed, value, expr: compiled, method: null, setter: null, where };
+  if (s.meta) return { kind: 'meta', key: s.meta, value, expr: compiled, method: null, setter: null, where };
+  if (s.enriched) return { kind: 'enriched', key: s.enriched, value, expr: compiled, method: null, setter: null, where };
+  if (s.target) {
+    const setter = compileTarget(s.target);
+    if (typeof setter === 'string') {
+      deps.warn(`${setter}; this static does nothing`, where);
+      return { kind: 'target', key: s.target, value, expr: compiled, method: null, setter: null, where };
+    }
+    return { kind: 'target', key: s.target, value, expr: compiled, method: null, setter, where };
+  }
+  return fail(p, 'at least one of meta/parsed/enriched/target must be set');
+}

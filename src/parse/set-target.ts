@@ -1,0 +1,95 @@
+import type { Event } from './event.js';
+
+/**
+ * `target: evt.StrTime` statics: CrowdSec walks the Event by field names with reflection and sets
+ * the string it lands on, or a key of the first map it meets (`evt.Meta.foo` sets Meta["foo"]; any
+ * further segments are ignored). We resolve the path once, at load time, into a setter.
+ */
+export type TargetSetter = (evt: Event, value: string) => boolean;
+
+type Shape = { kind: 'string' } | { kind: 'map'; field: string } | { kind: 'struct'; fields: Record<string, Shape> } | { kind: 'other' };
+
+const str: Shape = { kind: 'string' };
+const other: Shape = { kind: 'other' };
+
+const LINE_SHAPE: Shape = {
+  kind: 'struct',
+  fields: { Raw: str, Src: str, Module: str, Labels: { kind: 'map', field: 'Labels' }, Time: other, Process: other },
+};
+
+const EVENT_SHAPE: Shape = {
+  kind: 'struct',
+  fields: {
+    Type: other,
+    ExpectMode: other,
+    Whitelisted: other,
+    WhitelistReason: str,
+    Stage: str,
+    Line: LINE_SHAPE,
+    Parsed: { kind: 'map', field: 'Parsed' },
+    Enriched: { kind: 'map', field: 'Enriched' },
+    Meta: { kind: 'map', field: 'Meta' },
+    Unmarshaled: { kind: 'map', field: 'Unmarshaled' },
+    Overflow: other,
+    Time: other,
+    StrTime: str,
+    StrTimeFormat: str,
+    MarshaledTime: str,
+    Process: other,
+  },
+};
+
+/** Returns the setter, or a reason why the target can never be set (CrowdSec logs it at run time). */
+export function compileTarget(target: string): TargetSetter | string {
+  const path = (target.startsWith('evt.') ? target.slice(4) : target).split('.');
+  let shape: Shape = EVENT_SHAPE;
+  const walked: string[] = [];
+  for (const seg of path) {
+    if (shape.kind === 'struct') {
+      const next: Shape | undefined = shape.fields[seg];
+      if (!next) return `'${target}' is not a valid target because '${seg}' is not valid`;
+      walked.push(seg);
+      shape = next;
+      if (shape.kind === 'map') {
+        const idx = walked.length;
+        if (idx >= path.length) break;
+        return mapSetter(walked, path[idx]!);
+      }
+      continue;
+    }
+    break;
+  }
+  if (shape.kind === 'map') return `'${target}' names a map, not a key in it`;
+  if (shape.kind !== 'string') return `'${target}' is not a string field`;
+  return fieldSetter(walked);
+}
+
+function mapSetter(walked: string[], key: string): TargetSetter {
+  if (walked.length === 1) {
+    const field = walked[0] as 'Parsed' | 'Enriched' | 'Meta' | 'Unmarshaled';
+    return (evt, value) => {
+      (evt[field] as Record<string, unknown>)[key] = value;
+      return true;
+    };
+  }
+  // Line.Labels
+  return (evt, value) => {
+    evt.Line.Labels[key] = value;
+    return true;
+  };
+}
+
+function fieldSetter(walked: string[]): TargetSetter {
+  if (walked.length === 1) {
+    const field = walked[0] as 'WhitelistReason' | 'Stage' | 'StrTime' | 'StrTimeFormat' | 'MarshaledTime';
+    return (evt, value) => {
+      evt[field] = value;
+      return true;
+    };
+  }
+  const field = walked[1] as 'Raw' | 'Src' | 'Module';
+  return (evt, value) => {
+    evt.Line[field] = value;
+    return true;
+  };
+}

@@ -1,0 +1,79 @@
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { HerdError, errorMessage, silentLogger, type Clock, type Logger } from '../core/index.js';
+import { migrateToLatest, storeMigrations } from './migrations.js';
+import { createSqlStore } from './sql-store.js';
+import type { Store, StoreConfig } from './store-api.js';
+import type { Tables } from './tables.js';
+
+/** How long a writer waits for another process's lock before SQLITE_BUSY (ms). */
+const BUSY_TIMEOUT_MS = 5000;
+
+function openSqliteFile(path: string): Database.Database {
+  let database: Database.Database | undefined;
+  try {
+    database = new Database(path);
+    // WAL: readers never block the writer. NORMAL: a crash of herd loses nothing committed; only a
+    // power cut can lose the last transactions, never corrupt the file.
+    database.pragma('journal_mode = WAL');
+    database.pragma('synchronous = NORMAL');
+    database.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    database.pragma('foreign_keys = ON');
+    return database;
+  } catch (err) {
+    database?.close();
+    throw new HerdError(
+      'HERD_STORE_OPEN',
+      `cannot open the SQLite store ${path}: ${errorMessage(err)}; check that its directory exists and is writable by herd, ` +
+        'that the disk is not full, and that the file is a herd database',
+      { cause: err },
+    );
+  }
+}
+
+/**
+ * Opens the store and migrates it to the latest schema (a no-op when it already is). The clock
+ * stamps what is stored (`createdAt`, cursors' times) and decides which decisions are active.
+ * Throws `HERD_STORE_OPEN` when the database cannot be opened, `HERD_STORE_MIGRATE` when its
+ * schema cannot be brought up to date.
+ */
+export async function openStore(config: StoreConfig, deps: { clock: Clock; logger?: Logger }): Promise<Store> {
+  if (config.type !== 'sqlite') {
+    throw new HerdError('HERD_STORE_CONFIG', `unknown store type "${String((config as { type: unknown }).type)}"; use "sqlite"`);
+  }
+  return openSqliteStore(config.path, deps);
+}
+
+/**
+ * `openStore` for a SQLite file. `afterQuery` (tests only: the crash test kills itself there) is
+ * called after every statement the store runs once open, BEGIN and COMMIT included.
+ */
+export async function openSqliteStore(
+  path: string,
+  deps: { clock: Clock; logger?: Logger },
+  afterQuery?: () => void,
+): Promise<Store> {
+  const logger = deps.logger ?? silentLogger();
+  const database = openSqliteFile(path);
+  let opened = false;
+  const db = new Kysely<Tables>({
+    dialect: new SqliteDialect({ database }),
+    ...(afterQuery
+      ? {
+          log: () => {
+            if (opened) afterQuery();
+          },
+        }
+      : {}),
+  });
+  try {
+    const applied = await migrateToLatest(db as unknown as Kysely<unknown>, storeMigrations('sqlite'), path);
+    if (applied.length > 0) logger.info({ path, migrations: applied }, 'store migrated');
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  opened = true;
+  logger.debug({ path }, 'store opened');
+  return createSqlStore(db, { clock: deps.clock, logger });
+}
