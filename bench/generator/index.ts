@@ -9,3 +9,4 @@ export { writeCorpus, writeLines, CORPUS_FILES, type WriteProgress } from './wri
 export { parseGeneratorArgs, GENERATOR_USAGE, type GeneratorArgs } from './cli-args.js';
 export type { Truth, TruthAttacker, LogName } from './truth.js';
 export { HTTP_BEHAVIOURS, SSH_BEHAVIOURS, type Behaviour, type HttpBehaviour, type SshBehaviour } from './behaviours.js';
+export { parseNginxLine, parseAuthLine, type NginxRecord, type AuthRecord } from './parse-lines.js';

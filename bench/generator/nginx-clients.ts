@@ -94,7 +94,7 @@ export class ApiClient extends Actor {
     const step = this.opts.interval * 1000;
     let t = rng.uniform(0, Math.max(step, time.window - log.room * step));
     let nextRefresh = t + rng.uniform(0, 3_600_000);
-    let nextBulk = t + rng.uniform(600_000, 4 * 3_600_000);
+    let nextBulk = t + rng.uniform(300_000, 2 * 3_600_000);
     for (;;) {
       if (t >= nextRefresh) {
         // The token expired: one 401, a refresh, then the poll again.

@@ -252,7 +252,7 @@ export function planNginx(rng: Rng, pool: IpPool, time: Timeline, lines: number,
     return new Crawler(site, { ip, seed: rng.u32(), agent: rng.pick(GOOGLEBOT), imageAgent: GOOGLEBOT_IMAGE, fetches: rng.logUniform(80, 2500) });
   };
   const bing = (): Crawler => new Crawler(site, { ip: pool.inRanges(CRAWLER_RANGES.bingbot), seed: rng.u32(), agent: rng.pick(BINGBOT), fetches: rng.logUniform(60, 1500) });
-  const FIRST_ENGINES = [google, bing, google, bing];
+  const firstEngines = [google, bing, google, bing];
   const engines = new WeightedPicker<() => Crawler>([
     [google, 50],
     [bing, 30],
@@ -263,7 +263,7 @@ export function planNginx(rng: Rng, pool: IpPool, time: Timeline, lines: number,
     [() => new Crawler(site, { ip: pool.inRanges(CRAWLER_RANGES.semrush), seed: rng.u32(), agent: SEMRUSHBOT, fetches: rng.logUniform(50, 1000) }), 4],
   ]);
   const crawlerShare = lines * 0.06;
-  plan.fill(crawlerShare, 80, (k) => (k < FIRST_ENGINES.length ? FIRST_ENGINES[k] : engines.pick(rng))(), (a) => a.plan(plan.log, rng, time), Math.max(20, crawlerShare / 8));
+  plan.fill(crawlerShare, 80, (k) => (k < firstEngines.length ? firstEngines[k] : engines.pick(rng))(), (a) => a.plan(plan.log, rng, time), Math.max(20, crawlerShare / 8));
 
   // External uptime monitors.
   const monitors: readonly [string, PollKind, number][] = [
@@ -302,7 +302,7 @@ export function planNginx(rng: Rng, pool: IpPool, time: Timeline, lines: number,
   }, (a) => a.plan(plan.log, rng, time), Math.max(10, internalShare / 6));
 
   // Partner integrations and scripts on the API.
-  plan.fill(lines * 0.06, 150, () => {
+  plan.fill(lines * 0.06, 150, (k) => {
     const r = rng.next();
     const ip = r < 0.7 ? pool.v4('cloud') : r < 0.9 ? pool.v4('hosting') : pool.v4('residential');
     return new ApiClient({
@@ -310,7 +310,7 @@ export function planNginx(rng: Rng, pool: IpPool, time: Timeline, lines: number,
       seed: rng.u32(),
       agent: rng.pick(API_AGENTS),
       interval: Math.round(rng.logUniform(10, 300)),
-      bulk: rng.chance(0.3),
+      bulk: k === 0 || rng.chance(0.3),
       orders: rng.chance(0.4),
     });
   }, (a) => a.plan(plan.log, rng, time), Math.max(20, lines * 0.06 / 6));

@@ -24,6 +24,7 @@ const BEACON = 11;
 const PREFLIGHT = 12;
 const OLD = 13;
 const TYPO = 14;
+const PREFS = 15;
 
 const EXTERNAL_REFERERS = [
   '-', '-', '-', '-', 'https://www.google.com/', 'https://www.google.com/', 'https://www.google.com/', 'https://www.google.de/',
@@ -57,6 +58,7 @@ export class Visitor extends Actor {
   private readonly protocol: string;
   private readonly ios: boolean;
   private current = '/';
+  private preflightBeacon = false;
 
   constructor(
     private readonly site: Site,
@@ -69,6 +71,7 @@ export class Visitor extends Actor {
   }
 
   plan(log: EventLog, rng: Rng, time: Timeline): void {
+    this.preflightBeacon = rng.chance(0.15);
     const starts: number[] = [];
     for (let i = 0; i < this.opts.sessions; i++) {
       starts.push(this.opts.officeTz === undefined ? time.daytime(rng) : time.officeHours(rng, this.opts.officeTz));
@@ -142,6 +145,11 @@ export class Visitor extends Actor {
       if (t < 0) return false;
       if (rng.chance(0.25)) {
         t += rng.uniform(800, 4_000);
+        // Browsers that send the beacon as JSON make a CORS preflight first.
+        if (this.preflightBeacon) {
+          if (!log.emit(t, PREFLIGHT, 1)) return false;
+          t += rng.uniform(20, 120);
+        }
         if (!log.emit(t, BEACON, 0)) return false;
       }
     }
@@ -161,6 +169,11 @@ export class Visitor extends Actor {
     if (!log.emit(t, LOGIN_OK, 0)) return -1;
     t += rng.uniform(60, 300);
     if (!log.emit(t, PAGE, this.site.account)) return -1;
+    if (rng.chance(0.3)) {
+      // Saves a setting on the account page (the SPA sends a PUT).
+      t += rng.uniform(5_000, 60_000);
+      if (!log.emit(t, PREFS, 0)) return -1;
+    }
     return t;
   }
 
@@ -211,7 +224,8 @@ export class Visitor extends Actor {
     let request: string;
     let status = 200;
     let bytes = 0;
-    let referer = `${ORIGIN}${this.current}`;
+    // After a typed URL or an old bookmark there is no referer.
+    let referer = this.current === '' ? '-' : `${ORIGIN}${this.current}`;
     switch (code) {
       case ENTRY: {
         const page = site.pages[arg];
@@ -282,8 +296,12 @@ export class Visitor extends Actor {
         request = `POST /api/v1/events ${this.protocol}`;
         status = 204;
         break;
+      case PREFS:
+        request = `PUT /api/v1/account/preferences ${this.protocol}`;
+        status = 204;
+        break;
       case PREFLIGHT:
-        request = `OPTIONS /api/v1/products ${this.protocol}`;
+        request = `OPTIONS ${arg === 1 ? '/api/v1/events' : '/api/v1/products'} ${this.protocol}`;
         status = 204;
         break;
       case OLD: {
@@ -292,6 +310,7 @@ export class Visitor extends Actor {
         status = old.status;
         bytes = old.status === 301 ? NGINX_BODY[301] : appNotFoundSize(hashString(old.path));
         referer = rng.chance(0.7) ? '-' : rng.pick(EXTERNAL_REFERERS);
+        this.current = '';
         break;
       }
       default: {
@@ -300,6 +319,7 @@ export class Visitor extends Actor {
         status = 404;
         bytes = appNotFoundSize(hashString(typo));
         referer = '-';
+        this.current = '';
       }
     }
     return nginxLine(this.ip, '-', ctx.time, request, status, bytes, referer, this.agent);

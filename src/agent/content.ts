@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { HerdError, type Clock, type Logger } from '../core/index.js';
 import { DecisionHistory, parseProfilesText, type RuntimeProfile } from '../decisions/index.js';
-import { compileExpr, crowdsecHelpers, type CompiledExpr, type ExprFunction, type RegexCompiler } from '../expr/index.js';
+import { compileExpr, crowdsecHelpers, type CompiledExpr, type ExprFunction } from '../expr/index.js';
 import { compileGrok, compileNamedGrok, compileRegex, loadPatternDirectory, PatternLibrary } from '../grok/index.js';
 import { IpMatcher } from '../ip/index.js';
 import {
@@ -86,7 +86,7 @@ export function loadContent(config: HerdConfig, deps: ContentDeps): LoadedConten
 
   const helpers = contentHelpers(deps);
   const compileWith = (variables: string[]) => (source: string): CompiledExpr =>
-    compileExpr(source, { variables, functions: helpers, regex: compileRegex as unknown as RegexCompiler });
+    compileExpr(source, { variables, functions: helpers, regex: compileRegex });
   const compileEvt = compileWith(['evt']);
 
   const nodeCounters = new Map<string, NodeCounters>();

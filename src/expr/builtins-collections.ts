@@ -86,7 +86,7 @@ function collectNumbers(name: string, args: readonly unknown[], out: number[]): 
 }
 
 /** Go's sort order for `sort`: runtime.Less, failing on mixed types. */
-export function sortValues(values: unknown[], desc: boolean): unknown[] {
+function sortValues(values: unknown[], desc: boolean): unknown[] {
   const sign = desc ? -1 : 1;
   return values.sort((a, b) => sign * compare(a, b, '<'));
 }

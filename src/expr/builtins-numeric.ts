@@ -36,7 +36,7 @@ function numberArg(name: string, v: unknown): number {
 }
 
 /** Go's math.Round: half away from zero. */
-export function goRound(x: number): number {
+function goRound(x: number): number {
   if (!Number.isFinite(x)) return x;
   return x < 0 ? -Math.round(-x) : Math.round(x);
 }

@@ -264,6 +264,10 @@ describe('compileExpr rejects what expr-lang rejects', () => {
     expect(run('(NilAny ?? 1) + 2')).toBe(3);
   });
 
+  it('turns trees too deep to compile into a syntax error', () => {
+    expect(() => compileExpr(Array(4000).fill('x').join(' + '), { variables: ['x'], regex })).toThrow(ExprSyntaxError);
+  });
+
   it('rejects an invalid constant regex when compiling', () => {
     expect(() => compile('String matches "(("')).toThrow(ExprSyntaxError);
   });
@@ -316,6 +320,34 @@ describe('compiled expressions are reusable', () => {
     expect(compile('1 / 2').resultKind).toBe('float');
     expect(compile('String + "x"').resultKind).toBe('any');
     expect(compile('string(One)').resultKind).toBe('string');
+  });
+
+  it('keeps its state apart when a run re-enters the same expression through a helper', () => {
+    const holder: { expr?: CompiledExpr } = {};
+    const expr = compileExpr('let x = n * 10; again(n) + x + sum(1..n, # * x)', {
+      variables: ['n'],
+      functions: { again: (n) => ((n as number) > 0 ? holder.expr!.run({ n: (n as number) - 1 }) : 0) },
+      regex,
+    });
+    holder.expr = expr;
+    const model = (n: number): number => (n > 0 ? model(n - 1) : 0) + n * 10 + (n * (n + 1) * n * 10) / 2;
+    expect(expr.run({ n: 3 })).toBe(model(3));
+  });
+
+  it('names the origin of the expression in run-time errors', () => {
+    const expr = compileExpr('x.y', { variables: ['x'], regex, origin: 'scenarios/ssh-bf.yaml:4 filter' });
+    expect(() => expr.run({ x: null })).toThrow(/^scenarios\/ssh-bf.yaml:4 filter: cannot fetch y from <nil> \(1:3\)/);
+  });
+
+  it('keeps inherited names out of StringMaps', () => {
+    const meta = createStringMap({ a: '1' });
+    meta['__proto__'] = 'p';
+    const run1 = (src: string) => compileExpr(src, { variables: ['m'], regex }).run({ m: meta });
+    expect(run1('m.constructor')).toBe('');
+    expect(run1('m.toString')).toBe('');
+    expect(run1('m["__proto__"]')).toBe('p');
+    expect(run1('"constructor" in m')).toBe(false);
+    expect(run1('keys(m)')).toEqual(['a', '__proto__']);
   });
 
   it('reads now() from the injected clock', () => {

@@ -4,8 +4,8 @@
  */
 import { BUILTIN_NAMES } from './builtins.js';
 import { Compiler } from './compiler.js';
-import type { Eval, ExprCompileOptions, Frame } from './compile-types.js';
-import { ExprRuntimeError, RuntimeFault } from './errors.js';
+import type { Compiled, Eval, ExprCompileOptions, Frame } from './compile-types.js';
+import { ExprRuntimeError, ExprSyntaxError, RuntimeFault } from './errors.js';
 import { parse } from './parser.js';
 import type { StaticKind } from './values.js';
 
@@ -80,6 +80,13 @@ export function compileExpr(source: string, options: ExprCompileOptions): Compil
     options.origin,
   );
   const compiler = new Compiler(source, options);
-  const root = compiler.compile(ast);
+  let root: Compiled;
+  try {
+    root = compiler.compile(ast);
+  } catch (err) {
+    // A tree within expr-lang's node limit can still be too deep for recursive compilation.
+    if (err instanceof RangeError) throw new ExprSyntaxError('expression is nested too deeply', source, 0, options.origin);
+    throw err;
+  }
   return new CompiledExpression(source, root.ev, root.kind, compiler.slots, options.origin);
 }

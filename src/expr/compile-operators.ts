@@ -297,6 +297,7 @@ function compileIn(c: CompilerContext, node: BinaryNode): Compiled {
   const l = c.compile(node.left);
   const pos = node.pos;
   // `x in ['a', 'b', ...]` with constant primitive elements: a Set lookup.
+  let r: Compiled | null = null;
   if (node.right.type === 'Array') {
     const items = node.right.nodes.map((n) => c.compile(n));
     const primitive = items.every(
@@ -315,8 +316,10 @@ function compileIn(c: CompilerContext, node: BinaryNode): Compiled {
         return set.has(v === undefined ? null : v);
       }, 'bool');
     }
+    const evs = items.map((it) => it.ev);
+    r = dynamic((f) => evs.map((e) => e(f)), 'array');
   }
-  const r = c.compile(node.right);
+  r ??= c.compile(node.right);
   if (l.constant && r.constant) {
     const folded = fold(() => inOp(l.value, r.value), 'bool');
     if (folded) return folded;

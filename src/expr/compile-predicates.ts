@@ -7,7 +7,7 @@ import type { BuiltinNode, Node } from './ast.js';
 import { dynamic, type Compiled, type CompilerContext, type Eval, type Frame } from './compile-types.js';
 import { fault, locate } from './errors.js';
 import { add, asBool, asString, compare } from './value-ops.js';
-import { goTypeOf, type StaticKind } from './values.js';
+import { goTypeOf, isGoMap, type StaticKind } from './values.js';
 
 /** The array a predicate iterates: nil iterates as empty (a nil slice), other values fail. */
 function items(v: unknown): readonly unknown[] {
@@ -175,7 +175,7 @@ export function compilePredicateBuiltin(c: CompilerContext, node: BuiltinNode): 
           s[index] = i;
           let key = pred(f);
           if (key === undefined) key = null;
-          if (typeof key === 'object' && key !== null) {
+          if (Array.isArray(key) || isGoMap(key)) {
             throw fault(`cannot use ${goTypeOf(key)} as a key for groupBy: type is not comparable`);
           }
           const group = groups.get(key);

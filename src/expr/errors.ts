@@ -75,6 +75,15 @@ export class ExprRuntimeError extends HerdError {
   }
 }
 
+/** A lexing problem at a source offset (becomes an ExprSyntaxError). */
+export class LexError extends Error {
+  readonly pos: number;
+  constructor(message: string, pos: number) {
+    super(message);
+    this.pos = pos;
+  }
+}
+
 /**
  * What runtime operations throw inside an evaluation. `run()` turns it into an ExprRuntimeError that
  * carries the source; `pos` is the offset of the node that failed (-1 until a node claims it).

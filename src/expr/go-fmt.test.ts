@@ -86,6 +86,12 @@ describe('formatValue prints like %v', () => {
     expect(formatValue(new GoDuration(90e9))).toBe('1m30s');
   });
 
+  it('stops at a value that contains itself', () => {
+    const a: unknown[] = [1];
+    a.push(a);
+    expect(formatValue(a)).toBe('[1 {...}]');
+  });
+
   it('prints struct fields in order, with names for %+v', () => {
     class Point {
       X = 1;

@@ -61,6 +61,10 @@ function structFields(v: object): [string, unknown][] {
 
 /** Go's `fmt.Sprint(v)` / `%v` (with `plus` for `%+v`: struct field names). */
 export function formatValue(v: unknown, kind: StaticKind = 'any', plus = false): string {
+  return format(v, kind, plus, new Set());
+}
+
+function format(v: unknown, kind: StaticKind, plus: boolean, open: Set<object>): string {
   if (v === null || v === undefined) return '<nil>';
   switch (typeof v) {
     case 'string':
@@ -77,15 +81,25 @@ export function formatValue(v: unknown, kind: StaticKind = 'any', plus = false):
     default:
       break;
   }
-  if (Array.isArray(v)) return `[${v.map((x) => formatValue(x, 'any', plus)).join(' ')}]`;
-  if (isStringMap(v) || isPlainMap(v) || v instanceof Map) {
-    const parts = sortedEntries(v).map(([k, x]) => `${formatValue(k, 'any', plus)}:${formatValue(x, 'any', plus)}`);
-    return `map[${parts.join(' ')}]`;
+  const obj = v as object;
+  // Go prints a pointer met again inside itself as an address; herd prints `{...}`.
+  if (open.has(obj)) return '{...}';
+  open.add(obj);
+  try {
+    if (Array.isArray(obj)) return `[${obj.map((x) => format(x, 'any', plus, open)).join(' ')}]`;
+    if (isStringMap(obj) || isPlainMap(obj) || obj instanceof Map) {
+      const parts = sortedEntries(obj).map(
+        ([k, x]) => `${format(k, 'any', plus, open)}:${format(x, 'any', plus, open)}`,
+      );
+      return `map[${parts.join(' ')}]`;
+    }
+    const text = stringerText(obj);
+    if (text !== null) return text;
+    const fields = structFields(obj).map(([k, x]) => (plus ? `${k}:` : '') + format(x, 'any', plus, open));
+    return `{${fields.join(' ')}}`;
+  } finally {
+    open.delete(obj);
   }
-  const text = stringerText(v as object);
-  if (text !== null) return text;
-  const fields = structFields(v as object).map(([k, x]) => (plus ? `${k}:` : '') + formatValue(x, 'any', plus));
-  return `{${fields.join(' ')}}`;
 }
 
 const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;

@@ -40,7 +40,7 @@ export function runeCount(s: string): number {
 }
 
 /** Byte offset of UTF-16 offset `u`. */
-export function byteOffset(s: string, u: number): number {
+function byteOffset(s: string, u: number): number {
   return u === 0 ? 0 : byteLength(s.slice(0, u));
 }
 
@@ -234,11 +234,6 @@ export function goToUpper(s: string): string {
 /** Go `strings.ToLower`. */
 export function goToLower(s: string): string {
   return isAscii(s) ? s.toLowerCase() : mapRunes(s, lowerOne);
-}
-
-/** Go `strings.Repeat`. */
-export function goRepeat(s: string, count: number): string {
-  return s.repeat(count);
 }
 
 /** Compares two strings by their UTF-8 bytes, as Go's `<` does. */

@@ -2,20 +2,17 @@
  * Tokens of expr-lang, following its lexer's decisions exactly (which operators are glued, how `not in`
  * is one token, numbers such as `1..3`, string escapes). Positions are UTF-16 offsets into the source.
  */
+import { LexError } from './errors.js';
+import { unescape } from './string-literal.js';
+
+export { LexError };
+
 export type TokenKind = 'Identifier' | 'Number' | 'String' | 'Operator' | 'Bracket' | 'EOF';
 
 export interface Token {
   kind: TokenKind;
   value: string;
   pos: number;
-}
-
-export class LexError extends Error {
-  readonly pos: number;
-  constructor(message: string, pos: number) {
-    super(message);
-    this.pos = pos;
-  }
 }
 
 const KEYWORD_OPERATORS = new Set([
@@ -31,8 +28,6 @@ const KEYWORD_OPERATORS = new Set([
   'else',
 ]);
 const NEGATABLE = new Set(['in', 'matches', 'contains', 'startsWith', 'endsWith']);
-
-import { unescape } from './string-literal.js';
 
 const LETTER = /\p{L}/u;
 const DIGIT = /\p{Nd}/u;
@@ -365,7 +360,7 @@ class Lexer {
  * Returns the canonical (internalized) copy of a string: slices of the source are compared
  * character by character on every `===`, internalized strings by pointer first.
  */
-export function internalize(s: string): string {
+function internalize(s: string): string {
   const holder: Record<string, true> = {};
   holder[s] = true;
   return Object.keys(holder)[0] ?? s;

@@ -15,8 +15,13 @@ function cannotFetch(key: unknown, from: unknown): never {
   throw fault(`cannot fetch ${formatValue(key)} from ${goTypeOf(from)}`);
 }
 
-function fromStruct(o: object, name: string): unknown {
-  const v = (o as Record<string, unknown>)[name];
+/** The rest of `fetchName` on a struct: missing fields, methods, and arrays or maps of subclasses. */
+function fromStruct(o: object, name: string, v: unknown): unknown {
+  if (Array.isArray(o)) return indexArray(o, name);
+  if (o instanceof Map) {
+    const m = (o as Map<unknown, unknown>).get(name);
+    return m === undefined ? null : m;
+  }
   if (v !== undefined) {
     if (typeof v === 'function') return (v as (...args: unknown[]) => unknown).bind(o);
     return v;
@@ -55,12 +60,15 @@ export function fetchName(o: unknown, name: string): unknown {
       const v = (o as Record<string, unknown>)[name];
       return v === undefined ? null : v;
     }
-    if (proto === Array.prototype || Array.isArray(o)) return indexArray(o as unknown[], name);
-    if (o instanceof Map) {
+    if (proto === Array.prototype) return indexArray(o as unknown[], name);
+    if (proto === Map.prototype) {
       const v = (o as Map<unknown, unknown>).get(name);
       return v === undefined ? null : v;
     }
-    return fromStruct(o, name);
+    // A struct: the field, read once (the common case returns here).
+    const v = (o as Record<string, unknown>)[name];
+    if (v !== undefined && typeof v !== 'function' && !Array.isArray(o)) return v;
+    return fromStruct(o, name, v);
   }
   return fetch(o, name);
 }
@@ -87,7 +95,7 @@ export function fetch(o: unknown, key: unknown): unknown {
       return v === undefined ? null : v;
     }
     if (typeof k !== 'string') return cannotFetch(key, o);
-    return fromStruct(o, k);
+    return fromStruct(o, k, (o as Record<string, unknown>)[k]);
   }
   if (typeof o === 'string') return indexString(o, key);
   return cannotFetch(key, o);

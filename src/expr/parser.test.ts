@@ -178,6 +178,11 @@ describe('syntax errors point at the right place', () => {
     });
   }
 
+  it('refuses trees larger or deeper than expr-lang allows', () => {
+    expect(() => parse(Array(6000).fill('1').join(' + '), options)).toThrow(/exceeds maximum allowed nodes/);
+    expect(() => parse('('.repeat(20000) + '1' + ')'.repeat(20000), options)).toThrow(ExprSyntaxError);
+  });
+
   it('prefixes the origin of the expression', () => {
     try {
       parse('1 +', options, 'parsers/sshd.yaml:12 filter');

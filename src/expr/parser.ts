@@ -279,7 +279,7 @@ class Parser {
     };
     if (lower.startsWith('0x')) return int(lower.slice(2), 16, 'hex');
     if (lower.includes('.') || lower.includes('e')) {
-      if (!/^(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/.test(lower)) {
+      if (!/^(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/.test(lower)) {
         this.fail(`invalid float literal: strconv.ParseFloat: parsing ${JSON.stringify(text)}: invalid syntax`, token);
       }
       const value = Number(lower);
@@ -477,12 +477,52 @@ class Parser {
 }
 
 /** Parses expression text into a tree; throws ExprSyntaxError with the position of the first problem. */
+/** expr-lang's default limit on the size of a tree (conf.DefaultMaxNodes). */
+const MAX_NODES = 10_000;
+
+function countNodes(n: Node): number {
+  switch (n.type) {
+    case 'Unary':
+    case 'Chain':
+    case 'Predicate':
+      return 1 + countNodes(n.node);
+    case 'Binary':
+      return 1 + countNodes(n.left) + countNodes(n.right);
+    case 'Member':
+      return 1 + countNodes(n.node) + countNodes(n.property);
+    case 'Slice':
+      return 1 + countNodes(n.node) + (n.from ? countNodes(n.from) : 0) + (n.to ? countNodes(n.to) : 0);
+    case 'Call':
+      return 1 + countNodes(n.callee) + n.args.reduce((t, a) => t + countNodes(a), 0);
+    case 'Builtin':
+      return 1 + n.args.reduce((t, a) => t + countNodes(a), 0);
+    case 'Let':
+      return 1 + countNodes(n.value) + countNodes(n.body);
+    case 'Sequence':
+    case 'Array':
+      return 1 + n.nodes.reduce((t, a) => t + countNodes(a), 0);
+    case 'Conditional':
+      return 1 + countNodes(n.cond) + countNodes(n.then) + countNodes(n.otherwise);
+    case 'Map':
+      return 1 + n.pairs.reduce((t, p) => t + 1 + countNodes(p.key) + countNodes(p.value), 0);
+    default:
+      return 1;
+  }
+}
+
 export function parse(source: string, options: ParseOptions, origin?: string): Node {
   try {
-    return new Parser(lex(source), options).parse();
+    const tree = new Parser(lex(source), options).parse();
+    if (countNodes(tree) > MAX_NODES) {
+      throw new ParseError('compilation failed: expression exceeds maximum allowed nodes', 0);
+    }
+    return tree;
   } catch (err) {
     if (err instanceof ParseError || err instanceof LexError) {
       throw new ExprSyntaxError(err.message, source, err.pos, origin);
+    }
+    if (err instanceof RangeError) {
+      throw new ExprSyntaxError('expression is nested too deeply', source, 0, origin);
     }
     throw err;
   }

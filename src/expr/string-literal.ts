@@ -2,7 +2,7 @@
  * Unquoting of expr-lang's '...' and "..." literals: Go's escapes (\n, \x41, \101, \u00e9,
  * \U0001F600, \u{1F600}) become the characters they name; an escape expr-lang rejects is an error.
  */
-import { LexError } from './lexer.js';
+import { LexError } from './errors.js';
 
 /** Unquotes a '...' or "..." literal the way expr-lang does (escapes map to code points, then UTF-8). */
 export function unescape(quoted: string, pos: number): string {

@@ -1,13 +1,15 @@
 /**
  * How Go values live in JS for expressions.
  *
- * - string, bool: JS string, boolean. nil: null (undefined is read as nil too).
+ * - string, bool: JS string, boolean. nil: null (undefined is read as nil too). Strings index and
+ *   slice by UTF-8 bytes as in Go (`"é"[0]` is 195); `len` counts characters, as expr-lang's `len`
+ *   does since 1.16 (utf8.RuneCountInString), so `len("é")` is 1.
  * - int and float64: JS numbers. The compiler tracks which one an expression yields where it can
  *   (literals, operators, builtins: see StaticKind); where it cannot (values read from the
  *   environment, numbers inside JSON, results of untyped helpers) a number with no fractional part
  *   is taken as an int. So a float64 that happens to be integral (e.g. `fromJSON("1")`) behaves like
  *   an int: `type()` says "int", `%` accepts it, and `string()` prints 1e6 as "1000000" where Go
- *   prints "1e+06".
+ *   prints "1e+06". Integers beyond 2^53 lose precision and int64 overflow does not wrap.
  * - map[string]string (evt.Meta, evt.Parsed, ...): a StringMap, where a missing key reads as "".
  * - map[string]interface{}: a plain object (or a Map); a missing key reads as nil.
  * - structs: class instances whose properties and methods carry Go's names.
@@ -51,11 +53,6 @@ export function isPlainMap(v: unknown): v is Record<string, unknown> {
 /** Any Go map: a StringMap, a plain object, or a JS Map. */
 export function isGoMap(v: unknown): boolean {
   return isStringMap(v) || isPlainMap(v) || v instanceof Map;
-}
-
-/** A struct: an object that is not an array, a map, or a function (a class instance). */
-export function isStruct(v: unknown): v is object {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !isGoMap(v);
 }
 
 export function isNil(v: unknown): v is null | undefined {

@@ -37,7 +37,6 @@ const EMPTY: RegexNode = { kind: 'empty' };
 const ANY_CHAR: RegexNode = { kind: 'class', ranges: [0, MAX_RUNE] };
 const ANY_CHAR_NOT_NL: RegexNode = { kind: 'class', ranges: [0, 9, 11, MAX_RUNE] };
 
-
 /** Whether a `{n,m}` repeat and the ones nested in it stay within `n` copies (Go's repeatIsValid). */
 function repeatIsValid(node: RegexNode, n: number): boolean {
   if (node.kind === 'repeat' && node.braces) {
@@ -346,7 +345,6 @@ class Parser extends GoRegexScanner {
     }
     items.push(this.literal(this.parseEscape()));
   }
-
 }
 
 /** Parses a Go RE2 regular expression; throws RegexSyntaxError (HERD_REGEX_SYNTAX). */

@@ -18,8 +18,11 @@ import { HerdError } from '../core/index.js';
 
 export type RegexEngine = 'v8' | 're2';
 
-/** What exec returns: index 0 the whole match, then groups in source order (undefined: unset). */
-export type RegexMatch = readonly (string | undefined)[];
+/**
+ * What exec returns: index 0 the whole match, then groups in source order (undefined: unset).
+ * A fresh array per match (callers may keep or change it).
+ */
+export type RegexMatch = (string | undefined)[];
 
 export interface SafeRegex {
   /** The Go source it was compiled from. */
@@ -59,21 +62,24 @@ function groupNames(parsed: ParsedRegex): Map<string, number> {
 }
 
 /**
- * Inputs longer than this run on the re2 binding even when the V8 path exists. The V8 path is
- * linear but its fallback engine is slow per character (about 1 µs per character for a pattern
- * the size of the nginx one), while RE2's DFA stays near 0.05 µs; below this length the worst a
- * hostile line costs on V8 stays in the low milliseconds. Log lines are nearly always shorter.
+ * Inputs longer than this run on the re2 binding even when the V8 path exists. V8 stays linear,
+ * but its fallback engine is slow per character (up to about 8 µs per character for the largest
+ * library patterns: 32 ms for HAPROXYHTTPBASE on 4096 digits, where RE2's DFA needs 10 µs), while
+ * on ordinary long lines V8 remains much the faster (a 3300-character nginx line: 11 µs on V8,
+ * 260 µs on RE2). 4096 covers nearly every log line.
  */
-export const MAX_V8_INPUT_LENGTH = 1024;
+export const MAX_V8_INPUT_LENGTH = 4096;
 
 /**
- * An irregexp exec slower than this (ms) has had V8's linear engine take over, which costs up to
- * a few µs per character for the large library patterns (about 2 ms for HOSTPORT on 1000
- * letters, where RE2 needs 2 µs). The next RE2_RUNS_AFTER_SLOW_EXEC inputs then go to RE2, so
- * that a stream of hostile lines pays RE2's price instead; ordinary lines stay far below it.
+ * An irregexp run slower than this (ms) means the linear engine took over, or the process was
+ * paused (GC, scheduler). Two such runs within SLOW_RUN_WINDOW runs send the next
+ * RE2_RUNS_AFTER_SLOW_EXEC inputs to RE2: a stream of hostile lines then pays two slow V8 runs
+ * per 10 000 lines and RE2's price for the others, while a lone pause changes nothing. Ordinary
+ * lines take microseconds, far below it.
  */
 export const SLOW_V8_EXEC_MS = 0.5;
-export const RE2_RUNS_AFTER_SLOW_EXEC = 1000;
+export const SLOW_RUN_WINDOW = 100;
+export const RE2_RUNS_AFTER_SLOW_EXEC = 10_000;
 
 function newRe2(source: string, re2Source: string): RE2 {
   try {
@@ -110,15 +116,18 @@ abstract class BaseRegex implements SafeRegex {
 
 /**
  * The V8 path. RE2 (built on first need) takes inputs longer than MAX_V8_INPUT_LENGTH, and the
- * next RE2_RUNS_AFTER_SLOW_EXEC inputs after an exec slower than SLOW_V8_EXEC_MS.
+ * next RE2_RUNS_AFTER_SLOW_EXEC inputs after two runs slower than SLOW_V8_EXEC_MS.
  */
 abstract class V8BaseRegex extends BaseRegex {
   readonly engine = 'v8';
   private readonly re: RegExp;
   /** undefined: not built yet; null: RE2 refused it, so V8 (linear anyway) keeps every input. */
   private re2: RE2 | null | undefined;
-  /** How many coming inputs go to RE2 because of a recent slow exec. */
+  /** How many coming inputs go to RE2 because of recent slow runs. */
   private re2Runs = 0;
+  /** V8 runs so far, and the number of the last slow one. */
+  private v8Runs = 0;
+  private lastSlowRun = -SLOW_RUN_WINDOW - 1;
 
   constructor(
     parsed: ParsedRegex,
@@ -130,6 +139,11 @@ abstract class V8BaseRegex extends BaseRegex {
   ) {
     super(parsed, jsSource, undefined);
     this.re = new RegExp(jsSource, flags);
+    if (clock !== undefined) {
+      // V8 compiles a regex on its first runs (bytecode, then machine code, for one-byte and
+      // two-byte strings): do it now, so that compile time is not taken for a slow run.
+      for (const warmUp of ['', '', '\u0100', '\u0100']) this.re.exec(warmUp);
+    }
   }
 
   /** RE2 when this input should go there, else null (V8). */
@@ -146,13 +160,20 @@ abstract class V8BaseRegex extends BaseRegex {
     return this.re2;
   }
 
-  /** Runs irregexp, timed: a slow run means fallback work, so RE2 takes the next inputs. */
+  /** Notes how long a V8 run took; repeated slow runs send the next inputs to RE2. */
+  private timed(started: number, clock: () => number): void {
+    this.v8Runs++;
+    if (clock() - started <= SLOW_V8_EXEC_MS) return;
+    if (this.v8Runs - this.lastSlowRun <= SLOW_RUN_WINDOW) this.re2Runs = RE2_RUNS_AFTER_SLOW_EXEC;
+    this.lastSlowRun = this.v8Runs;
+  }
+
   private runV8(input: string): RegExpExecArray | null {
     const clock = this.clock;
     if (clock === undefined) return this.re.exec(input);
     const started = clock();
     const m = this.re.exec(input);
-    if (clock() - started > SLOW_V8_EXEC_MS) this.re2Runs = RE2_RUNS_AFTER_SLOW_EXEC;
+    this.timed(started, clock);
     return m;
   }
 
@@ -163,7 +184,7 @@ abstract class V8BaseRegex extends BaseRegex {
     if (clock === undefined) return this.re.test(input);
     const started = clock();
     const found = this.re.test(input);
-    if (clock() - started > SLOW_V8_EXEC_MS) this.re2Runs = RE2_RUNS_AFTER_SLOW_EXEC;
+    this.timed(started, clock);
     return found;
   }
 

@@ -4,17 +4,19 @@
  *
  * With these flags a regex that backtracks more than BACKTRACKS_BEFORE_LINEAR_FALLBACK times in
  * one exec is re-run by the linear engine, provided the linear engine can run it; the `l` flag
- * (accepted thanks to the third flag) lets us check that at compile time.
+ * (accepted thanks to --enable-experimental-regexp-engine) lets us check that at compile time.
+ * The flags are process-wide: every regex of the process gets them.
  */
 
 import { setFlagsFromString } from 'node:v8';
 
 /**
- * 10 000 backtracks cost irregexp well under 100 µs, so that is the most a hostile line can waste
- * before the linear engine takes over. Real log lines through CrowdSec's grok patterns stay far
- * below it (a 200-character nginx line needs a few hundred), so they keep irregexp's speed; a
- * much lower limit would send ordinary `%{DATA}`-heavy patterns on long lines to the slower
- * linear engine, a much higher one would let each hostile line burn milliseconds first.
+ * 10 000 backtracks cost irregexp some tens of microseconds: that is the most a hostile line can
+ * waste before the linear engine takes over. Ordinary lines stay below it: through the nginx,
+ * apache and syslog patterns, lines of up to 3 300 characters keep irregexp's speed (1 to 11 µs;
+ * the linear engine would need 0.03 to 19 ms). A much lower limit would send ordinary
+ * `%{DATA}`-heavy lines to the slow linear engine; a much higher one would let each hostile
+ * line burn milliseconds first.
  */
 export const BACKTRACKS_BEFORE_LINEAR_FALLBACK = 10_000;
 
@@ -24,7 +26,8 @@ export const BACKTRACKS_BEFORE_LINEAR_FALLBACK = 10_000;
  * `\s+$` on 16 000 spaces, or `.*x.*=` on a line of x's, runs in quadratic or cubic time without
  * ever reaching the limit (measured on Node 20.20: 165 ms and 74 ms at 16 KiB, 3 ms at 256 bytes
  * for the latter). Without them every backtrack counts, and ordinary matching costs about twice
- * as much (0.6 → 1.5 µs for a combined nginx line), still far below the re2 binding.
+ * as much (0.6 → 1.5 µs for a combined nginx line through NGINXACCESS-like grok), still far
+ * below the re2 binding.
  */
 setFlagsFromString('--no-regexp-optimization');
 setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
