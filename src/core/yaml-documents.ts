@@ -86,6 +86,18 @@ function toValue(node: unknown): unknown {
 }
 
 function lineOfPath(doc: Document, counter: LineCounter, path: readonly PropertyKey[], fallback: number): number {
+  // The line of the key itself when the path ends at a key of a map (an unknown key, say).
+  if (path.length > 0) {
+    const parentKeys = path.slice(0, -1).map((k) => (typeof k === 'symbol' ? String(k) : k));
+    const parent = (parentKeys.length === 0 ? doc.contents : doc.getIn(parentKeys, true)) as unknown;
+    const last = path[path.length - 1];
+    if (isMap(parent)) {
+      for (const pair of parent.items) {
+        const key = pair.key as { value?: unknown; range?: [number, number, number] } | null;
+        if (key && String(key.value) === String(last) && key.range) return counter.linePos(key.range[0]).line;
+      }
+    }
+  }
   for (let n = path.length; n >= 0; n--) {
     const keys = path.slice(0, n).map((k) => (typeof k === 'symbol' ? String(k) : k));
     const node = (keys.length === 0 ? doc.contents : doc.getIn(keys, true)) as Node | undefined;

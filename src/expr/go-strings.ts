@@ -6,10 +6,11 @@
  */
 import { isGoSpace } from './lexer.js';
 
-const NON_ASCII = /[^\x00-\x7f]/;
 
 export function isAscii(s: string): boolean {
-  return !NON_ASCII.test(s);
+  // A loop, not a regex: regexes run without irregexp's optimisations in herd (see grok).
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
+  return true;
 }
 
 /** UTF-8 length of a UTF-16 code unit sequence (a lone surrogate counts 3, as its U+FFFD). */

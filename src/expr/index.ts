@@ -36,3 +36,4 @@ export {
   formatGoTime,
   GO_LAYOUTS,
 } from './go-time.js';
+export { fieldGuards, type FieldGuard } from './field-guards.js';

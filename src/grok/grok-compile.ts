@@ -1,7 +1,7 @@
 /**
  * compileGrok: a grok pattern (`%{IPORHOST:clientip} …`) compiled once into a SafeRegex whose only
- * groups are the semantics' groups, plus the literals any match must contain. `parseInto` is the
- * per-line hot path.
+ * groups are the semantics' groups, plus the literals any match must contain (the regex's
+ * prefilter checks them, and more). `parseInto` is the per-line hot path.
  */
 
 import { HerdError } from '../core/index.js';
@@ -23,7 +23,10 @@ export interface GrokPattern {
    * CrowdSec treats such a result (an empty map) as "no match".
    */
   readonly hasSemantics: boolean;
-  /** Literals every match contains, checked with `includes` before the regex runs. */
+  /**
+   * Literals every match contains. Checked with `includes` before the regex runs when the regex
+   * has no prefilter (`regex.prefilter`, which covers them otherwise).
+   */
   readonly requiredLiterals: readonly string[];
   /** The compiled regex: group i + 1 is the group of `names[i]`. */
   readonly regex: SafeRegex;
@@ -38,6 +41,8 @@ export interface GrokPattern {
 
 class CompiledGrok implements GrokPattern {
   readonly hasSemantics: boolean;
+  /** requiredLiterals, when the regex has no prefilter of its own to check them. */
+  private readonly checkedLiterals: readonly string[];
 
   constructor(
     readonly pattern: string,
@@ -47,11 +52,12 @@ class CompiledGrok implements GrokPattern {
     readonly regex: SafeRegex,
   ) {
     this.hasSemantics = names.length > 0;
+    this.checkedLiterals = regex.prefilter === undefined ? requiredLiterals : [];
   }
 
   // Hot path: no allocation besides the regex's own match array.
   parseInto(input: string, dest: Record<string, string>): boolean {
-    const literals = this.requiredLiterals;
+    const literals = this.checkedLiterals;
     for (let i = 0; i < literals.length; i++) if (!input.includes(literals[i])) return false;
     const m = this.regex.exec(input);
     if (m === null) return false;

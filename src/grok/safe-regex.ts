@@ -6,6 +6,11 @@
  *
  * Measured on Node 20.20 (safe-regex.bench.ts), per 200-character nginx line through the hub's
  * nginx grok: V8 path 3 µs, re2 binding 18 µs, V8's linear engine alone 950 µs.
+ *
+ * Every compiled regex also gets a literal prefilter (literal-condition.ts, literal-search.ts):
+ * literals any match must contain, checked before the regex runs. Under --no-regexp-optimization
+ * an unanchored alternation of literals tries every branch at every start position (µs per line);
+ * the prefilter rejects most non-matching inputs in one scan (tens to hundreds of ns).
  */
 
 // First: sets V8's flags before any regex of ours exists.
@@ -14,6 +19,8 @@ import RE2 from 're2';
 import { parseGoRegex, type ParsedRegex } from './go-regex-syntax.js';
 import { emitJsRegex } from './js-regex-emit.js';
 import { emitRe2Regex } from './re2-regex-emit.js';
+import { literalCondition, prefilterTerms } from './literal-condition.js';
+import { LiteralPrefilter } from './literal-search.js';
 import { HerdError } from '../core/index.js';
 
 export type RegexEngine = 'v8' | 're2';
@@ -39,6 +46,12 @@ export interface SafeRegex {
   readonly groupCount: number;
   /** Group names to indexes; with duplicate names, the first (leftmost) group, as Go's SubexpIndex. */
   readonly groupNames: ReadonlyMap<string, number>;
+  /**
+   * The literals checked before the regex runs (an input without them cannot match): `test` is
+   * then false and `exec` null at once. Undefined when the expression yields none to check, or
+   * when the `prefilter` option is off.
+   */
+  readonly prefilter: LiteralPrefilter | undefined;
   test(input: string): boolean;
   exec(input: string): RegexMatch | null;
 }
@@ -51,6 +64,8 @@ export interface CompileRegexOptions {
   readonly engine?: 'auto' | 're2' | 'v8-linear';
   /** Monotonic milliseconds, to notice slow V8 runs; `performance.now` by default. */
   readonly clock?: () => number;
+  /** false: no literal prefilter (to compare answers and costs in tests and benchmarks). */
+  readonly prefilter?: boolean;
 }
 
 const monotonicClock = (): number => performance.now();
@@ -104,15 +119,46 @@ abstract class BaseRegex implements SafeRegex {
     parsed: ParsedRegex,
     readonly compiledSource: string,
     readonly engineReason: string | undefined,
+    readonly prefilter: LiteralPrefilter | undefined,
   ) {
     this.source = parsed.source;
     this.groupCount = parsed.groupCount;
     this.groupNames = groupNames(parsed);
   }
 
-  abstract test(input: string): boolean;
-  abstract exec(input: string): RegexMatch | null;
+  /**
+   * Log fields repeat (user agents, paths, statuses): the answer for a short input is remembered,
+   * so a filter's regex runs once per distinct value rather than once per line. The memory is
+   * bounded (cleared when full), and only short inputs are kept.
+   */
+  private readonly answers = new Map<string, boolean>();
+
+  // Hot path: the prefilter comes before the cache, whose lookup hashes the whole input.
+  test(input: string): boolean {
+    const prefilter = this.prefilter;
+    if (prefilter !== undefined && !prefilter.mayMatch(input)) return false;
+    if (input.length > MAX_REMEMBERED_INPUT) return this.testUncached(input);
+    const known = this.answers.get(input);
+    if (known !== undefined) return known;
+    const found = this.testUncached(input);
+    if (this.answers.size >= MAX_REMEMBERED_ANSWERS) this.answers.clear();
+    this.answers.set(input, found);
+    return found;
+  }
+
+  exec(input: string): RegexMatch | null {
+    const prefilter = this.prefilter;
+    if (prefilter !== undefined && !prefilter.mayMatch(input)) return null;
+    return this.execRegex(input);
+  }
+
+  protected abstract testUncached(input: string): boolean;
+  protected abstract execRegex(input: string): RegexMatch | null;
 }
+
+/** Inputs up to this length have their `test` answer remembered, up to this many per regex. */
+export const MAX_REMEMBERED_INPUT = 512;
+export const MAX_REMEMBERED_ANSWERS = 4096;
 
 /**
  * The V8 path. RE2 (built on first need) takes inputs longer than MAX_V8_INPUT_LENGTH, and the
@@ -136,8 +182,9 @@ abstract class V8BaseRegex extends BaseRegex {
     private readonly re2Source: string,
     /** Undefined in `v8-linear` mode: every input then stays on V8. */
     private readonly clock: (() => number) | undefined,
+    prefilter: LiteralPrefilter | undefined,
   ) {
-    super(parsed, jsSource, undefined);
+    super(parsed, jsSource, undefined, prefilter);
     this.re = new RegExp(jsSource, flags);
     if (clock !== undefined) {
       // V8 compiles a regex on its first runs (bytecode, then machine code, for one-byte and
@@ -177,7 +224,7 @@ abstract class V8BaseRegex extends BaseRegex {
     return m;
   }
 
-  test(input: string): boolean {
+  protected testUncached(input: string): boolean {
     const re2 = this.re2For(input);
     if (re2 !== null) return re2.test(input);
     const clock = this.clock;
@@ -188,7 +235,7 @@ abstract class V8BaseRegex extends BaseRegex {
     return found;
   }
 
-  exec(input: string): RegexMatch | null {
+  protected execRegex(input: string): RegexMatch | null {
     const re2 = this.re2For(input);
     if (re2 !== null) return re2.exec(input);
     const m = this.runV8(input);
@@ -218,9 +265,10 @@ class V8CopiedGroupsRegex extends V8BaseRegex {
     flags: string,
     re2Source: string,
     clock: (() => number) | undefined,
+    prefilter: LiteralPrefilter | undefined,
     copies: readonly (readonly number[])[],
   ) {
-    super(parsed, jsSource, flags, re2Source, clock);
+    super(parsed, jsSource, flags, re2Source, clock, prefilter);
     this.copyStart = new Int32Array(parsed.groupCount + 2);
     const flat: number[] = [];
     for (let g = 1; g <= parsed.groupCount; g++) {
@@ -251,22 +299,23 @@ class Re2Regex extends BaseRegex {
   readonly engine = 're2';
   private readonly re: RE2;
 
-  constructor(parsed: ParsedRegex, re2Source: string, reason: string) {
-    super(parsed, re2Source, reason);
+  constructor(parsed: ParsedRegex, re2Source: string, reason: string, prefilter: LiteralPrefilter | undefined) {
+    super(parsed, re2Source, reason, prefilter);
     this.re = newRe2(parsed.source, re2Source);
   }
 
-  test(input: string): boolean {
+  protected testUncached(input: string): boolean {
     return this.re.test(input);
   }
 
-  exec(input: string): RegexMatch | null {
+  protected execRegex(input: string): RegexMatch | null {
     return this.re.exec(input);
   }
 }
 
 /** Builds the SafeRegex for an already parsed expression (grok uses it on its rewritten AST). */
 export function compileParsedRegex(parsed: ParsedRegex, options: CompileRegexOptions = {}): SafeRegex {
+  const prefilter = options.prefilter === false ? undefined : buildPrefilter(parsed);
   let reason = 'the re2 engine was asked for';
   if (options.engine !== 're2') {
     const js = emitJsRegex(parsed.ast, parsed.groupCount);
@@ -279,15 +328,20 @@ export function compileParsedRegex(parsed: ParsedRegex, options: CompileRegexOpt
         const re2Source = emitRe2Regex(parsed.ast);
         const clock = linear ? undefined : (options.clock ?? monotonicClock);
         return identity
-          ? new V8Regex(parsed, js.source, flags, re2Source, clock)
-          : new V8CopiedGroupsRegex(parsed, js.source, flags, re2Source, clock, js.copies);
+          ? new V8Regex(parsed, js.source, flags, re2Source, clock, prefilter)
+          : new V8CopiedGroupsRegex(parsed, js.source, flags, re2Source, clock, prefilter, js.copies);
       }
       reason = `V8's linear engine refuses the emitted source: ${refusal}`;
     } else {
       reason = js.reason;
     }
   }
-  return new Re2Regex(parsed, emitRe2Regex(parsed.ast), reason);
+  return new Re2Regex(parsed, emitRe2Regex(parsed.ast), reason, prefilter);
+}
+
+function buildPrefilter(parsed: ParsedRegex): LiteralPrefilter | undefined {
+  const condition = literalCondition(parsed.ast);
+  return LiteralPrefilter.build(condition, prefilterTerms(condition));
 }
 
 /**

@@ -5,6 +5,7 @@ import type { IpMatcher } from '../ip/index.js';
 import type { EnricherRegistry } from './enrichers/enricher.js';
 import type { NodeConfig, StaticConfig } from './node-config.js';
 import { RuntimeNode, type NodeCounters, type RuntimeStatic } from './runtime-node.js';
+import { directFieldRead } from './field-read.js';
 import { compileTarget } from './set-target.js';
 
 /**
@@ -144,7 +145,7 @@ function buildStatic(
 ): RuntimeStatic {
   const where = site.where(p);
   const value = s.value !== undefined && s.value !== '' ? s.value : null;
-  const compiled = value === null && s.expression ? expr(s.expression, [...p, 'expression']) : null;
+  const compiled = value === null && s.expression ? (directFieldRead(s.expression) ?? expr(s.expression, [...p, 'expression'])) : null;
   if (s.method) {
     if (!s.expression && value === null) fail(p, 'when method is set, expression must be present');
     const method = deps.enrichers.get(s.method) ?? null;

@@ -1,5 +1,5 @@
 import type { Clock } from '../core/index.js';
-import { compileGoLayout, GO_LAYOUTS, GoTime } from '../expr/index.js';
+import { compileGoLayout, fieldGuards, GO_LAYOUTS, GoTime } from '../expr/index.js';
 import { LIVE, type Event, type ExpectMode } from '../parse/index.js';
 import { buildOverflow, type Overflow, type QueuedEvent } from './overflow.js';
 import type { RuntimeScenario } from './runtime-scenario.js';
@@ -59,8 +59,25 @@ class Bucket {
   }
 }
 
+/** A filter's `evt.Meta.x == '…'` / `in [...]` conjunct, checked by direct reads before the filter runs. */
+interface Guard {
+  map: 'Meta' | 'Parsed' | 'Enriched';
+  key: string;
+  values: ReadonlySet<string>;
+}
+
+function guardsOf(s: RuntimeScenario): Guard[] {
+  const out: Guard[] = [];
+  for (const g of fieldGuards(s.filter.source, ['evt'])) {
+    const [map, key] = g.path;
+    if (g.path.length === 2 && (map === 'Meta' || map === 'Parsed' || map === 'Enriched')) out.push({ map, key: key!, values: new Set(g.values) });
+  }
+  return out;
+}
+
 class ScenarioState {
   readonly buckets = new Map<string, Bucket>();
+  readonly guards: Guard[];
   readonly blackhole = new Map<string, number>();
   readonly queueSize: number;
   readonly stats: ScenarioStats;
@@ -68,6 +85,7 @@ class ScenarioState {
   constructor(readonly s: RuntimeScenario) {
     const cap = s.type === 'leaky' ? s.capacity : s.type === 'trigger' ? 1 : 1000;
     this.queueSize = s.cacheSize > 0 && (s.cacheSize <= cap || s.type === 'counter') ? s.cacheSize : cap;
+    this.guards = guardsOf(s);
     this.stats = { name: s.name, poured: 0, overflows: 0, blackholed: 0, instantiated: 0, underflows: 0, evicted: 0, errors: 0, active: 0 };
   }
 }
@@ -131,6 +149,7 @@ export class BucketEngine {
       for (let i = 0; i < states.length; i++) {
         const st = states[i]!;
         const s = st.s;
+        if (!guardsHold(st.guards, evt)) continue;
         let out: unknown;
         try {
           out = s.filter.run(env);
@@ -300,6 +319,16 @@ export class BucketEngine {
 }
 
 const RFC3339 = compileGoLayout(GO_LAYOUTS.RFC3339);
+
+/** Hot path: two property reads and a Set lookup per guard; a missing key reads "" as in Go. */
+function guardsHold(guards: readonly Guard[], evt: Event): boolean {
+  for (let i = 0; i < guards.length; i++) {
+    const g = guards[i]!;
+    const v = evt[g.map][g.key];
+    if (!g.values.has(v === undefined ? '' : v)) return false;
+  }
+  return true;
+}
 
 /** The time of an event in replay: its MarshaledTime (RFC 3339), parsed once by the date enricher. */
 function eventTime(evt: Event): GoTime | null {
