@@ -42,7 +42,8 @@ export function parseYamlDocuments(text: string, file: string): YamlDoc[] {
         where: fileLine(file, line),
       });
     }
-    if (doc.contents === null) return; // an empty document (e.g. a trailing `---`)
+    // An empty document (e.g. after a trailing `---`) holds nothing, or a null scalar.
+    if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null && !doc.contents.source)) return;
     const line = doc.contents.range ? counter.linePos(doc.contents.range[0]).line : 1;
     out.push({
       index,

@@ -1,4 +1,4 @@
-import { parseGoDuration } from '../expr/index.js';
+import { GoDuration, parseGoDuration, withResultKind } from '../expr/index.js';
 import type { Decision } from './decision.js';
 
 /**
@@ -68,7 +68,8 @@ export class DecisionHistory {
       GetDecisionsCount: (v) => this.count(String(v)),
       GetDecisionsSinceCount: (v, since) => this.countSince(String(v), String(since)),
       GetActiveDecisionsCount: (v) => this.activeCount(String(v)),
-      GetActiveDecisionsTimeLeft: (v) => this.activeTimeLeftNs(String(v)),
+      // A time.Duration, as in CrowdSec: `GetActiveDecisionsTimeLeft(v) > duration("1h")`, `.Hours()`.
+      GetActiveDecisionsTimeLeft: withResultKind((v: unknown) => new GoDuration(this.activeTimeLeftNs(String(v))), 'duration'),
     };
   }
 }

@@ -21,13 +21,13 @@ export const DEFAULT_DECISION_WHITELIST: readonly string[] = [
 ];
 
 export class DecisionWhitelist {
-  private readonly ranges: { start: string; end: string; text: string }[];
+  private readonly ranges: { size: 4 | 16; start: string; end: string; text: string }[];
 
   constructor(entries: readonly string[]) {
     this.ranges = entries.map((e) => {
       if (!parseRange(e)) throw new HerdError('HERD_CONFIG_INVALID', `decisions.whitelist: '${e}' is not an IP address or CIDR range`);
       const b = rangeBounds(e)!;
-      return { start: b.start, end: b.end, text: e };
+      return { size: b.size, start: b.start, end: b.end, text: e };
     });
   }
 
@@ -42,7 +42,8 @@ export class DecisionWhitelist {
     const b = rangeBounds(value);
     if (!b) return null;
     for (const r of this.ranges) {
-      if (b.start <= r.end && b.end >= r.start) return r.text;
+      // Same address family only: an IPv6 range never holds an IPv4 address (see ip/range-bounds).
+      if (b.size === r.size && b.start <= r.end && b.end >= r.start) return r.text;
     }
     return null;
   }

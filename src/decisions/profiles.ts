@@ -144,7 +144,9 @@ export function evaluateProfiles(profiles: readonly RuntimeProfile[], alert: Ale
       if (p.onFailure !== 'apply') continue;
     }
     outcome.matched.push(p.name);
-    outcome.decisions.push(...decisionsFromProfile(p, alert, env, now, outcome));
+    // As CrowdSec's LAPI: the alert takes the decisions of the first matching profile that has any;
+    // later matches (without on_success: break) only notify.
+    if (outcome.decisions.length === 0) outcome.decisions.push(...decisionsFromProfile(p, alert, env, now, outcome));
     if (p.onSuccess === 'break' || forceBreak) break;
   }
   return outcome;

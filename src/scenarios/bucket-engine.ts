@@ -191,7 +191,7 @@ export class BucketEngine {
       b = undefined;
     }
     if (b !== undefined && s.type === 'counter' && t >= b.firstMs + s.durationMs) {
-      this.overflow(st, b, b.firstMs + s.durationMs, b.first!, emit);
+      this.overflow(st, b, b.firstMs + s.durationMs, GoTime.fromMillis(b.firstMs + s.durationMs), emit);
       b = undefined;
     }
 
@@ -241,7 +241,8 @@ export class BucketEngine {
       enriched: evt.Enriched,
       evt: s.scopeExpr !== null ? evt : null,
     };
-    if (b.queue.length >= st.queueSize) b.queue.shift();
+    // CrowdSec's queue holds one event more than its size (pkg/leakybucket/queue.go: the whole burst).
+    if (b.queue.length > st.queueSize) b.queue.shift();
     b.queue.push(q);
 
     if (s.type === 'trigger') {
