@@ -67,6 +67,19 @@ describe('compileGrok', () => {
     expect(g.parse('HELLO abd World=x')).toBeNull();
   });
 
+  it('rejects lines through the regex prefilter, with the answers of the unfiltered pattern', () => {
+    const lib = small();
+    const pattern = '(?:GET|POST) /(?:wp-login\\.php|xmlrpc\\.php) %{WORD:proto}';
+    const g = compileGrok(lib, pattern);
+    const plain = compileGrok(lib, pattern, { prefilter: false });
+    expect(String(g.regex.prefilter)).toBe('("GET /wp-login.php " | "GET /xmlrpc.php " | "POST /wp-login.php " | "POST /xmlrpc.php ")');
+    expect(plain.regex.prefilter).toBeUndefined();
+    for (const line of ['GET /wp-login.php HTTP', 'POST /xmlrpc.php x', 'GET /index.php HTTP', 'get /wp-login.php HTTP', '']) {
+      expect(g.parse(line), line).toEqual(plain.parse(line));
+    }
+    expect(g.parse('POST /xmlrpc.php x')).toEqual({ proto: 'x' });
+  });
+
   it('keeps only the semantics groups, so loops over other groups stay on V8', () => {
     const lib = small();
     lib.add('PATH', '(/([\\w_%!$@:.,~-]+|\\\\.)*)+');

@@ -5,6 +5,9 @@
  * takes over on excessive backtracking); otherwise, for inputs over MAX_V8_INPUT_LENGTH, and for
  * a while after a slow V8 run, the `re2` binding runs it. Both give the same answers. Grok
  * patterns expand `%{NAME:semantic}` references from a pattern library with grokky's rules.
+ * Every compiled regex first checks a literal prefilter derived from its AST (literals that any
+ * match must contain, e.g. one of the 60 names of a scanner alternation), so most non-matching
+ * inputs are rejected by one scan instead of a run of the regex.
  *
  * Importing this module sets process-wide V8 flags (see v8-regexp-flags.ts): the linear engine
  * fallback, and no irregexp loop optimisations (every regex in the process loses them).
@@ -30,6 +33,17 @@ export {
   type RegexEngine,
   type CompileRegexOptions,
 } from './safe-regex.js';
+export {
+  literalCondition,
+  prefilterTerms,
+  formatCondition,
+  MIN_PREFILTER_LITERAL_LENGTH,
+  MAX_PREFILTER_TERMS,
+  type LiteralCondition,
+  type ConditionLiteral,
+  type LiteralTerm,
+} from './literal-condition.js';
+export type { LiteralPrefilter } from './literal-search.js';
 export { parseGoRegex, RegexSyntaxError, MAX_REPEAT, type ParsedRegex, type CaptureInfo } from './go-regex-syntax.js';
 export type { RegexNode } from './regex-ast.js';
 export { BACKTRACKS_BEFORE_LINEAR_FALLBACK } from './v8-regexp-flags.js';

@@ -11,10 +11,11 @@
  * Case-insensitive literals are kept folded: a code unit folds to itself except ASCII A-Z (to
  * a-z), the Kelvin sign U+212A (to k) and the long s U+017F (to s), the only non-ASCII code
  * points that `(?i)` makes equal to ASCII letters. A character becomes a case-insensitive literal
- * only when everything it matches folds to the same code unit; otherwise (other scripts) it is
- * kept as a small set of exact strings, or dropped. A string that mixes exact and folded parts is
- * folded as a whole, which only weakens it. Folding is per code unit, so a match's folded text is
- * a substring of the input's folded text: the check stays sound.
+ * only when everything it matches folds to the same code unit; a case-insensitive letter outside
+ * ASCII gives nothing (on the RE2 path its cases come from RE2's Unicode data, which may differ
+ * from the table here). A string that mixes exact and folded parts is folded as a whole, which
+ * only weakens it. Folding is per code unit, so a match's folded text is a substring of the
+ * input's folded text: the check stays sound.
  */
 
 import { foldOrbit } from './case-fold.js';
@@ -38,6 +39,18 @@ const MAX_CLASS_STRINGS = 4;
 
 /** A required repeat contributes at most this many copies of its body. */
 const MAX_REPEAT_COPIES = 4;
+
+/**
+ * An exact string this long ends its run (the next characters start another literal): longer
+ * literals reject no more in practice, and building them character by character is quadratic.
+ */
+const MAX_LITERAL_LENGTH = 64;
+
+/** An AND keeps at most this many terms while deriving (the most selective). */
+const MAX_AND_TERMS = 16;
+
+/** OR sets larger than this are not searched for redundant literals (quadratic). */
+const MAX_REDUNDANCY_CHECK = 128;
 
 /** At most this many terms are checked (the most selective ones): each costs a scan. */
 export const MAX_PREFILTER_TERMS = 3;
@@ -92,10 +105,36 @@ function literal(text: string, caseInsensitive: boolean): ConditionLiteral {
   return { text: folded, caseInsensitive: hasFoldableLetter(folded) };
 }
 
-/** Whether every input containing `a` also contains `b`. */
-function implies(a: ConditionLiteral, b: ConditionLiteral): boolean {
+/** Whether every input containing `a` (folded: `aFolded`) also contains `b`. */
+function implies(a: ConditionLiteral, aFolded: string, b: ConditionLiteral): boolean {
+  if (a.text.length < b.text.length) return false;
   if (!b.caseInsensitive) return !a.caseInsensitive && a.text.includes(b.text);
-  return foldText(a.text).includes(b.text);
+  return aFolded.includes(b.text);
+}
+
+type LiteralNode = Extract<LiteralCondition, { kind: 'literal' }>;
+
+/**
+ * Drops the literals that add nothing: in an AND those implied by another, in an OR those that
+ * imply another. Implication between distinct literals is a strict order, so the kept ones are
+ * its maximal (AND) or minimal (OR) elements.
+ */
+function dropRedundant(terms: LiteralCondition[], kind: 'and' | 'or'): LiteralCondition[] {
+  const literals = terms.filter((t): t is LiteralNode => t.kind === 'literal');
+  if (literals.length < 2 || literals.length > MAX_REDUNDANCY_CHECK) return terms;
+  const folded = literals.map((l) => foldText(l.text));
+  const redundant = new Set<LiteralCondition>();
+  for (let i = 0; i < literals.length; i++) {
+    for (let j = 0; j < literals.length; j++) {
+      if (i === j) continue;
+      const drop = kind === 'or' ? implies(literals[i], folded[i], literals[j]) : implies(literals[j], folded[j], literals[i]);
+      if (drop) {
+        redundant.add(literals[i]);
+        break;
+      }
+    }
+  }
+  return redundant.size === 0 ? terms : terms.filter((t) => !redundant.has(t));
 }
 
 const asCondition = (l: ConditionLiteral): LiteralCondition => ({ kind: 'literal', text: l.text, caseInsensitive: l.caseInsensitive });
@@ -120,12 +159,13 @@ export function formatLiteral(l: ConditionLiteral): string {
   return JSON.stringify(l.text) + (l.caseInsensitive ? 'i' : '');
 }
 
+/** The terms of nested ANDs (or ORs) as one list; literals once each (other terms by identity). */
 function flatten(kind: 'and' | 'or', terms: readonly LiteralCondition[]): LiteralCondition[] {
   const out: LiteralCondition[] = [];
-  const seen = new Set<string>();
+  const seen = new Set<string | LiteralCondition>();
   for (const t of terms) {
     for (const u of t.kind === kind ? t.terms : [t]) {
-      const k = formatCondition(u);
+      const k = u.kind === 'literal' ? key(u) : u;
       if (!seen.has(k)) {
         seen.add(k);
         out.push(u);
@@ -135,12 +175,33 @@ function flatten(kind: 'and' | 'or', terms: readonly LiteralCondition[]): Litera
   return out;
 }
 
+/** How selective a condition is: the length of the shortest literal it may come down to. */
+function strength(c: LiteralCondition): number {
+  switch (c.kind) {
+    case 'any':
+      return 0;
+    case 'none':
+      return Infinity;
+    case 'literal':
+      return c.text.length;
+    case 'and':
+      return Math.max(...c.terms.map(strength));
+    case 'or':
+      return Math.min(...c.terms.map(strength));
+  }
+}
+
 function and(terms: readonly LiteralCondition[]): LiteralCondition {
   let flat = flatten('and', terms);
   if (flat.some((t) => t.kind === 'none')) return NONE;
-  flat = flat.filter((t) => t.kind !== 'any');
-  // A literal implied by another literal of the AND adds nothing.
-  flat = flat.filter((t, i) => t.kind !== 'literal' || !flat.some((u, j) => j !== i && u.kind === 'literal' && implies(u, t) && (key(u) !== key(t) || j < i)));
+  flat = dropRedundant(
+    flat.filter((t) => t.kind !== 'any'),
+    'and',
+  );
+  if (flat.length > MAX_AND_TERMS) {
+    const ranked = flat.map((t) => ({ t, s: strength(t) })).sort((a, b) => b.s - a.s);
+    flat = ranked.slice(0, MAX_AND_TERMS).map((r) => r.t);
+  }
   if (flat.length === 0) return ANY;
   return flat.length === 1 ? flat[0] : { kind: 'and', terms: flat };
 }
@@ -148,9 +209,10 @@ function and(terms: readonly LiteralCondition[]): LiteralCondition {
 function or(terms: readonly LiteralCondition[]): LiteralCondition {
   let flat = flatten('or', terms);
   if (flat.some((t) => t.kind === 'any')) return ANY;
-  flat = flat.filter((t) => t.kind !== 'none');
-  // A literal that implies another literal of the OR adds nothing.
-  flat = flat.filter((t, i) => t.kind !== 'literal' || !flat.some((u, j) => j !== i && u.kind === 'literal' && implies(t, u) && (key(u) !== key(t) || j < i)));
+  flat = dropRedundant(
+    flat.filter((t) => t.kind !== 'none'),
+    'or',
+  );
   if (flat.length === 0) return NONE;
   return flat.length === 1 ? flat[0] : { kind: 'or', terms: flat };
 }
@@ -167,7 +229,8 @@ const exactInfo = (strings: readonly ConditionLiteral[]): Info => {
   return { exact: [...byKey.values()], match: ANY };
 };
 const inexactInfo = (match: LiteralCondition): Info => ({ exact: undefined, match });
-const EMPTY_STRING: Info = exactInfo([literal('', false)]);
+const EMPTY_LITERAL = literal('', false);
+const EMPTY_STRING: Info = exactInfo([EMPTY_LITERAL]);
 
 function toMatch(info: Info): LiteralCondition {
   if (info.exact === undefined) return info.match;
@@ -177,7 +240,11 @@ function toMatch(info: Info): LiteralCondition {
 function cross(a: readonly ConditionLiteral[], b: readonly ConditionLiteral[]): ConditionLiteral[] {
   const out: ConditionLiteral[] = [];
   for (const x of a) {
-    for (const y of b) out.push(literal(x.text + y.text, x.caseInsensitive || y.caseInsensitive));
+    for (const y of b) {
+      // A case-insensitive part has a letter already: the result stays case-insensitive.
+      if (!x.caseInsensitive && !y.caseInsensitive) out.push({ text: x.text + y.text, caseInsensitive: false });
+      else out.push({ text: (x.caseInsensitive ? x.text : foldText(x.text)) + (y.caseInsensitive ? y.text : foldText(y.text)), caseInsensitive: true });
+    }
   }
   return out;
 }
@@ -186,6 +253,8 @@ function cross(a: readonly ConditionLiteral[], b: readonly ConditionLiteral[]): 
 function charMembers(node: RegexNode): number[] | undefined {
   let members: number[];
   if (node.kind === 'literal') {
+    // RE2 folds a non-ASCII letter with its own Unicode data, which may differ from V8's.
+    if (node.fold && node.cp >= 0x80) return undefined;
     members = node.fold ? [...foldOrbit(node.cp)] : [node.cp];
   } else if (node.kind === 'class') {
     const size = rangesSize(node.ranges);
@@ -218,6 +287,11 @@ function concatInfo(subs: readonly Info[]): Info {
   for (const sub of subs) {
     if (sub.exact !== undefined && run !== undefined && run.length * sub.exact.length <= MAX_EXACT_STRINGS) {
       run = exactInfo(cross(run, sub.exact)).exact;
+      if (run !== undefined && run.some((l) => l.text.length >= MAX_LITERAL_LENGTH)) {
+        exact = false;
+        match = and([match, toMatch(exactInfo(run))]);
+        run = EMPTY_STRING.exact;
+      }
       continue;
     }
     exact = false;
@@ -254,7 +328,7 @@ function info(node: RegexNode): Info {
       const sub = info(node.sub);
       if (node.min === 0) {
         if (node.max === 1 && sub.exact !== undefined && sub.exact.length < MAX_EXACT_STRINGS) {
-          return exactInfo([...EMPTY_STRING.exact!, ...sub.exact]);
+          return exactInfo([EMPTY_LITERAL, ...sub.exact]);
         }
         return inexactInfo(ANY);
       }

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import RE2 from 're2';
 import { compileRegex, type SafeRegex } from './index.js';
 import { MAX_V8_INPUT_LENGTH, RE2_RUNS_AFTER_SLOW_EXEC } from './safe-regex.js';
+import { goRegex } from './regex-fixtures.js';
 
 const run = (r: SafeRegex, s: string): (string | undefined)[] | null => {
   const m = r.exec(s);
@@ -107,26 +108,6 @@ describe('compileRegex', () => {
     expect(compileRegex('\\a\\f\\t\\n\\r\\v').test('\x07\f\t\n\r\v')).toBe(true);
   });
 });
-
-/** Go RE2 sources built from parts that mean the same to Go and to the re2 binding. */
-function goRegex(depth: number): fc.Arbitrary<string> {
-  const literal = fc.constantFrom('a', 'b', 'A', 'k', '-', ' ', '1', 'é', '\\.', '\\-', '\\n', '\\x41', '\\x{62}', '\\141', '\\Q-a\\E', '\\x{212A}');
-  const cls = fc.constantFrom(
-    '[ab]', '[^a]', '[a-c]', '[^\\n]', '.', '\\d', '\\w', '\\s', '\\W', '\\S', '[[:alpha:]]', '[[:^digit:]]', '[a-]', '[]a]', '[^]a]', '[\\d-]', '[k]',
-    '\\pL', '\\PL', '[\\p{Greek}a]', '[^\\p{Greek}\\d]',
-  );
-  // No \B: RE2 C++ (the oracle) can match it between the bytes of one UTF-8 character, Go cannot.
-  const anchor = fc.constantFrom('^', '$', '\\b', '\\A', '\\z');
-  const leaf = fc.oneof({ weight: 4, arbitrary: literal }, { weight: 3, arbitrary: cls }, { weight: 1, arbitrary: anchor });
-  if (depth === 0) return leaf;
-  const inner = goRegex(depth - 1);
-  const concat = fc.array(inner, { minLength: 0, maxLength: 3 }).map((xs) => xs.join(''));
-  const alt = fc.array(concat, { minLength: 1, maxLength: 3 }).map((xs) => xs.join('|'));
-  const group = fc.tuple(fc.constantFrom('(', '(?:', '(?i:', '(?s:', '(?U:', '(?m:', '(?i)(?:'), alt).map(([open, body]) => `${open}${body})`);
-  const quantifier = fc.constantFrom('*', '+', '?', '{2}', '{1,3}', '{0,2}', '{2,}', '*?', '+?', '??', '{1,2}?', '{0,1}');
-  const repeated = fc.tuple(fc.oneof(leaf, group), quantifier).map(([x, q]) => `(?:${x})${q}`);
-  return fc.oneof({ weight: 2, arbitrary: leaf }, { weight: 2, arbitrary: group }, { weight: 2, arbitrary: repeated }, { weight: 1, arbitrary: alt });
-}
 
 const input = fc.array(fc.constantFrom('a', 'b', 'A', 'B', 'k', 'K', '\u212A', '-', ' ', '\n', '1', '_', 'é', '.', 'β', 'Σ'), { maxLength: 10 }).map((xs) =>
   xs.join(''),
