@@ -223,9 +223,14 @@ function runGrokValue(expr: CompiledExpr, env: NodeEnv, issues: NodeIssues, wher
     return undefined;
   }
   if (typeof out === 'string') return out;
-  if (typeof out === 'number') return Number.isInteger(out) ? String(out) : out.toFixed(6);
+  if (typeof out === 'number') return goNumberText(out, expr);
   issues.report('grok_value_error', where, `expression returned ${out === null ? 'nil' : typeof out}`);
   return '';
+}
+
+/** Go prints an int result with strconv.Itoa and a float64 one with %f, even when it is integral (`Atof("2")`). */
+function goNumberText(n: number, expr: CompiledExpr): string {
+  return expr.resultKind !== 'float' && Number.isInteger(n) ? String(n) : n.toFixed(6);
 }
 
 /** CrowdSec's RuntimeStatic.Apply for each static, in order. */
@@ -245,11 +250,12 @@ export function applyStatics(statics: readonly RuntimeStatic[], env: NodeEnv, is
         continue;
       }
       if (typeof out === 'string') value = out;
-      else if (typeof out === 'number') value = Number.isInteger(out) ? String(out) : out.toFixed(6);
-      else if (out === null || out === undefined) continue;
+      else if (typeof out === 'number') value = goNumberText(out, s.expr);
+      // nil, a map or an array leave the value empty: the static is skipped, but ParseDate still runs (as in Go)
+      else if (out === null || out === undefined) value = '';
       else if (typeof out === 'object') {
         issues.report('static_error', s.where, 'expression returned a map or an array; use ToJsonString() to keep it as text');
-        continue;
+        value = '';
       } else {
         // Go aborts the line on an unexpected type (e.g. a bool).
         throw new NodeRuntimeError(`${s.where}: unexpected return type for a static expression: ${typeof out}`);

@@ -57,7 +57,8 @@ export function compileTarget(target: string): TargetSetter | string {
       }
       continue;
     }
-    break;
+    // Go's reflection walk fails on a segment below a string or a non-struct field (`evt.StrTime.x`).
+    return `'${target}' is not a valid target because '${walked.join('.')}' has no field '${seg}'`;
   }
   if (shape.kind === 'map') return `'${target}' names a map, not a key in it`;
   if (shape.kind !== 'string') return `'${target}' is not a string field`;
