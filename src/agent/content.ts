@@ -7,6 +7,7 @@ import { compileGrok, compileNamedGrok, compileRegex, loadPatternDirectory, Patt
 import { IpMatcher } from '../ip/index.js';
 import {
   createDateParseEnricher,
+  eventFieldReader,
   loadParserFiles,
   type Enricher,
   type NodeBuildDeps,
@@ -86,7 +87,7 @@ export function loadContent(config: HerdConfig, deps: ContentDeps): LoadedConten
 
   const helpers = contentHelpers(deps);
   const compileWith = (variables: string[]) => (source: string): CompiledExpr =>
-    compileExpr(source, { variables, functions: helpers, regex: compileRegex });
+    compileExpr(source, { variables, functions: helpers, regex: compileRegex, fieldReader: eventFieldReader });
   const compileEvt = compileWith(['evt']);
 
   const nodeCounters = new Map<string, NodeCounters>();

@@ -125,10 +125,11 @@ export class Pipeline implements NodeIssues {
       } else {
         const outcome = evaluateProfiles(this.deps.profiles, alert, now);
         for (const e of outcome.errors) this.report('profile_error', '', e);
-        // An offender already under a longer decision of the same type gets no second one: the alert
-        // is kept, and repeat-offender escalation counts real decisions, not every alert of a burst.
+        // An offender already under an active decision of the same type gets no second one: the
+        // alert is kept, and repeat-offender escalation counts offences (a decision made after the
+        // previous one ended), not every alert of a burst.
         decisions = outcome.decisions.filter((d) => {
-          if (d.simulated || this.deps.history.activeUntil(d.value, d.type) < d.until) return true;
+          if (d.simulated || this.deps.history.activeUntil(d.value, d.type) === 0) return true;
           this.bump('decisions_deduplicated_total', 1);
           return false;
         });

@@ -29,6 +29,8 @@ function compilePath(c: CompilerContext, node: MemberNode): Compiled | null {
   }
   if (cur.type !== 'Identifier' || !c.isEnvVariable(cur.name)) return null;
   const root = cur.name;
+  const direct = c.fieldReader?.(root, names) ?? null;
+  if (direct !== null) return dynamic((f) => direct(f.env), 'any');
   const fail = (e: unknown, step: number): never => {
     throw locate(e, positions[step]);
   };

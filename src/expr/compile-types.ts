@@ -25,7 +25,16 @@ export interface ExprCompileOptions {
   clock?: Clock;
   /** Where the text comes from (`file:line field`), prefixed to error messages. */
   origin?: string;
+  /**
+   * Direct readers for paths of the environment the host knows the shape of (`evt.Meta.x` on a
+   * CrowdSec event): returns a function reading the path from the environment with exactly the
+   * result member access would give, or null to use generic member access.
+   */
+  fieldReader?: FieldReaderFactory;
 }
+
+export type FieldReader = (env: Readonly<Record<string, unknown>>) => unknown;
+export type FieldReaderFactory = (root: string, path: readonly string[]) => FieldReader | null;
 
 /** Where a compiled expression keeps its state while it runs: the environment and local slots. */
 export interface Frame {
@@ -60,6 +69,7 @@ export interface CompilerContext {
   identifier(name: string, pos: number): Compiled;
   readonly regex: RegexCompiler;
   readonly clock: Clock;
+  readonly fieldReader: FieldReaderFactory | undefined;
 }
 
 /** Marks the value of an optional chain that met nil at a `?.`; the chain's end turns it into nil. */

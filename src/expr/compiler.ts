@@ -15,6 +15,7 @@ import {
   type Compiled,
   type CompilerContext,
   type ExprCompileOptions,
+  type FieldReaderFactory,
   type RegexCompiler,
 } from './compile-types.js';
 import { ExprSyntaxError, fault, locate } from './errors.js';
@@ -37,6 +38,7 @@ interface PredicateScope {
 export class Compiler implements CompilerContext {
   readonly regex: RegexCompiler;
   readonly clock: Clock;
+  readonly fieldReader: FieldReaderFactory | undefined;
   private readonly source: string;
   private readonly origin: string | undefined;
   private readonly variables: ReadonlySet<string>;
@@ -52,6 +54,7 @@ export class Compiler implements CompilerContext {
     this.functions = options.functions ?? {};
     this.regex = options.regex;
     this.clock = options.clock ?? systemClock;
+    this.fieldReader = options.fieldReader;
   }
 
   get slots(): number {

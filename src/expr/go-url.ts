@@ -67,6 +67,8 @@ function hexValue(c: number): number {
 /** Go's url.unescape: null when a `%` is not followed by two hex digits. */
 function unescape(s: string, mode: Mode): string | null {
   if (!s.includes('%') && (mode !== 'query' || !s.includes('+'))) return s;
+  const fast = unescapeAscii(s, mode);
+  if (fast !== undefined) return fast;
   const bytes = Buffer.from(s, 'utf8');
   const out = Buffer.alloc(bytes.length);
   let n = 0;
@@ -85,6 +87,37 @@ function unescape(s: string, mode: Mode): string | null {
     }
   }
   return out.subarray(0, n).toString('utf8');
+}
+
+/**
+ * Hot path (log lines): ASCII input whose escapes all decode to ASCII is decoded without going
+ * through bytes. Returns undefined when the input or a decoded byte is not ASCII (the byte path
+ * then decodes UTF-8 as Go does), null for an invalid escape.
+ */
+function unescapeAscii(s: string, mode: Mode): string | null | undefined {
+  let out = '';
+  let from = 0;
+  const n = s.length;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x25) {
+      if (i + 2 >= n) return null;
+      const hi = hexValue(s.charCodeAt(i + 1));
+      const lo = hexValue(s.charCodeAt(i + 2));
+      if (hi < 0 || lo < 0) return null;
+      const b = (hi << 4) | lo;
+      if (b >= 0x80) return undefined;
+      out += s.slice(from, i) + String.fromCharCode(b);
+      i += 2;
+      from = i + 1;
+    } else if (c === 0x2b && mode === 'query') {
+      out += s.slice(from, i) + ' ';
+      from = i + 1;
+    } else if (c >= 0x80) {
+      return undefined;
+    }
+  }
+  return out + s.slice(from);
 }
 
 export const goQueryEscape = (s: string): string => escape(s, 'query');

@@ -6,7 +6,7 @@
  * semantics for strings. CrowdSec's pure helpers come from `crowdsecHelpers(deps)`.
  */
 export { compileExpr, type CompiledExpr } from './compile-expr.js';
-export type { ExprCompileOptions, RegexCompiler, RegexLike } from './compile-types.js';
+export type { ExprCompileOptions, RegexCompiler, RegexLike, FieldReader, FieldReaderFactory } from './compile-types.js';
 export { ExprSyntaxError, ExprRuntimeError } from './errors.js';
 export {
   createStringMap,

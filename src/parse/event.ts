@@ -20,18 +20,28 @@ export type ExpectMode = typeof LIVE | typeof TIMEMACHINE;
 export class EventLine {
   Raw: string;
   Src: string;
-  Time: GoTime;
   Labels: StringMap;
   Process: boolean;
   Module: string;
+  /** When the line was read (ms); `Time` is built from it only when something reads it. */
+  readAt: number;
+  private time: GoTime | null = null;
 
-  constructor(raw: string, src: string, module: string, time: GoTime, labels: StringMap) {
+  constructor(raw: string, src: string, module: string, readAt: number, labels: StringMap) {
     this.Raw = raw;
     this.Src = src;
     this.Module = module;
-    this.Time = time;
+    this.readAt = readAt;
     this.Labels = labels;
     this.Process = true;
+  }
+
+  get Time(): GoTime {
+    return (this.time ??= GoTime.fromMillis(this.readAt));
+  }
+
+  set Time(t: GoTime) {
+    this.time = t;
   }
 }
 
@@ -45,10 +55,10 @@ export class Event {
   Parsed: StringMap = createStringMap();
   Enriched: StringMap = createStringMap();
   Meta: StringMap = createStringMap();
-  Unmarshaled: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  private unmarshaled: Record<string, unknown> | null = null;
   /** Set on overflow events only (postoverflows); see scenarios. */
   Overflow: unknown = null;
-  Time: GoTime;
+  private time: GoTime | null = null;
   StrTime = '';
   StrTimeFormat = '';
   MarshaledTime = '';
@@ -64,7 +74,24 @@ export class Event {
   constructor(line: EventLine, mode: ExpectMode) {
     this.Line = line;
     this.ExpectMode = mode;
-    this.Time = line.Time;
+  }
+
+  /** Go's map[string]interface{} of JSON-decoded content, created when first used. */
+  get Unmarshaled(): Record<string, unknown> {
+    return (this.unmarshaled ??= Object.create(null) as Record<string, unknown>);
+  }
+
+  set Unmarshaled(v: Record<string, unknown>) {
+    this.unmarshaled = v;
+  }
+
+  /** The time the event was read (CrowdSec sets it to "now" when parsing starts). */
+  get Time(): GoTime {
+    return (this.time ??= this.Line.Time);
+  }
+
+  set Time(t: GoTime) {
+    this.time = t;
   }
 
   GetType(): string {
@@ -91,9 +118,18 @@ export class Event {
 }
 
 /** Makes the event for a freshly read line; labels are copied so a parser may change its own. */
+/**
+ * Makes the event for a freshly read line. Lines of one source share one labels object; the
+ * event's Labels map is made once per such object (CrowdSec also shares a datasource's labels).
+ */
+const labelMaps = new WeakMap<Record<string, string>, StringMap>();
+
 export function newLogEvent(line: Line, mode: ExpectMode): Event {
-  const labels = createStringMap();
-  for (const k in line.labels) labels[k] = line.labels[k]!;
-  const evtLine = new EventLine(line.raw, line.src, line.module, GoTime.fromMillis(line.readAt), labels);
-  return new Event(evtLine, mode);
+  let labels = labelMaps.get(line.labels);
+  if (labels === undefined) {
+    labels = createStringMap();
+    for (const k in line.labels) labels[k] = line.labels[k]!;
+    labelMaps.set(line.labels, labels);
+  }
+  return new Event(new EventLine(line.raw, line.src, line.module, line.readAt, labels), mode);
 }

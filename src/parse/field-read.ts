@@ -1,42 +1,55 @@
-import type { CompiledExpr } from '../expr/index.js';
+import type { CompiledExpr, FieldReader } from '../expr/index.js';
 import type { Event } from './event.js';
 
 /**
- * Most statics copy one field (`expression: evt.Parsed.remote_addr`). Such an expression is read
- * directly — one property load — instead of through the expression evaluator; the result is the
- * same (a missing key of a string map reads as "").
+ * Reading a field of the event (`evt.Meta.source_ip`) is the commonest thing content does. The
+ * expression compiler asks here for such paths (its `fieldReader` option) and gets a direct read —
+ * one or two property loads — with the same result generic member access gives on an Event (a
+ * missing key of a string map reads as ""). Copy statics (`expression: evt.Parsed.x`) skip the
+ * evaluator entirely.
  */
-const FIELD = /^\s*evt\.(Parsed|Meta|Enriched)\.([A-Za-z_][A-Za-z0-9_]*)\s*$/;
-const LINE = /^\s*evt\.Line\.(Raw|Src|Module)\s*$/;
-const LABEL = /^\s*evt\.Line\.Labels\.([A-Za-z_][A-Za-z0-9_]*)\s*$/;
-const SCALAR = /^\s*evt\.(StrTime|StrTimeFormat|MarshaledTime|Stage|WhitelistReason)\s*$/;
 
 type Env = { evt: Event };
+const STRING_MAPS = new Set(['Parsed', 'Meta', 'Enriched']);
+const LINE_FIELDS = new Set(['Raw', 'Src', 'Module']);
+const SCALARS = new Set(['StrTime', 'StrTimeFormat', 'MarshaledTime', 'Stage', 'WhitelistReason']);
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-export function directFieldRead(source: string): CompiledExpr | null {
-  let run: ((env: Env) => string) | null = null;
-  let m: RegExpExecArray | null;
-  if ((m = FIELD.exec(source))) {
-    const map = m[1] as 'Parsed' | 'Meta' | 'Enriched';
-    const key = m[2]!;
-    run = (env) => {
-      const v = env.evt[map][key];
+/** A direct reader for `evt.<path>` when the path is one of the event's string fields, else null. */
+export function eventFieldReader(root: string, path: readonly string[]): FieldReader | null {
+  if (root !== 'evt') return null;
+  const [a, b, c] = path;
+  if (path.length === 2 && STRING_MAPS.has(a!)) {
+    const map = a as 'Parsed' | 'Meta' | 'Enriched';
+    const key = b!;
+    return (env) => {
+      const v = (env as unknown as Env).evt[map][key];
       return v === undefined ? '' : v;
     };
-  } else if ((m = LINE.exec(source))) {
-    const field = m[1] as 'Raw' | 'Src' | 'Module';
-    run = (env) => env.evt.Line[field];
-  } else if ((m = LABEL.exec(source))) {
-    const key = m[1]!;
-    run = (env) => {
-      const v = env.evt.Line.Labels[key];
-      return v === undefined ? '' : v;
-    };
-  } else if ((m = SCALAR.exec(source))) {
-    const field = m[1] as 'StrTime' | 'StrTimeFormat' | 'MarshaledTime' | 'Stage' | 'WhitelistReason';
-    run = (env) => env.evt[field];
   }
-  if (run === null) return null;
-  const read = run;
-  return { source, resultKind: 'string', run: (env) => read(env as unknown as Env) };
+  if (path.length === 2 && a === 'Line' && LINE_FIELDS.has(b!)) {
+    const field = b as 'Raw' | 'Src' | 'Module';
+    return (env) => (env as unknown as Env).evt.Line[field];
+  }
+  if (path.length === 3 && a === 'Line' && b === 'Labels') {
+    const key = c!;
+    return (env) => {
+      const v = (env as unknown as Env).evt.Line.Labels[key];
+      return v === undefined ? '' : v;
+    };
+  }
+  if (path.length === 1 && SCALARS.has(a!)) {
+    const field = a as 'StrTime' | 'StrTimeFormat' | 'MarshaledTime' | 'Stage' | 'WhitelistReason';
+    return (env) => (env as unknown as Env).evt[field];
+  }
+  return null;
+}
+
+/** A compiled expression for a source that is only a field path of the event, else null. */
+export function directFieldRead(source: string): CompiledExpr | null {
+  const parts = source.trim().split('.');
+  if (parts.length < 2 || parts[0] !== 'evt' || !parts.every((p) => NAME.test(p))) return null;
+  const read = eventFieldReader('evt', parts.slice(1));
+  if (read === null) return null;
+  return { source, resultKind: 'string', run: read };
 }

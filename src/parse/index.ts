@@ -10,5 +10,6 @@ export { buildNode, type NodeBuildDeps } from './build-node.js';
 export { loadParserFiles, loadParserFile, parseParserText, stageOfPath, type ParserFile } from './load-parsers.js';
 export { nodeSchema, type NodeConfig } from './node-config.js';
 export { compileTarget, type TargetSetter } from './set-target.js';
+export { eventFieldReader, directFieldRead } from './field-read.js';
 export { createDateParseEnricher } from './enrichers/date-parse.js';
 export type { Enricher, EnricherRegistry } from './enrichers/enricher.js';

@@ -60,17 +60,28 @@ class Bucket {
 }
 
 /** A filter's `evt.Meta.x == '…'` / `in [...]` conjunct, checked by direct reads before the filter runs. */
-interface Guard {
-  map: 'Meta' | 'Parsed' | 'Enriched';
-  key: string;
-  values: ReadonlySet<string>;
+type Guard = (evt: Event) => boolean;
+
+/** One closure per guard, reading its own map: each call site stays monomorphic. */
+function guardOf(map: 'Meta' | 'Parsed' | 'Enriched', key: string, values: readonly string[]): Guard {
+  if (values.length === 1) {
+    const only = values[0]!;
+    const missingMatches = only === '';
+    if (map === 'Meta') return (evt) => { const v = evt.Meta[key]; return v === undefined ? missingMatches : v === only; };
+    if (map === 'Parsed') return (evt) => { const v = evt.Parsed[key]; return v === undefined ? missingMatches : v === only; };
+    return (evt) => { const v = evt.Enriched[key]; return v === undefined ? missingMatches : v === only; };
+  }
+  const set = new Set(values);
+  if (map === 'Meta') return (evt) => set.has(evt.Meta[key] ?? '');
+  if (map === 'Parsed') return (evt) => set.has(evt.Parsed[key] ?? '');
+  return (evt) => set.has(evt.Enriched[key] ?? '');
 }
 
 function guardsOf(s: RuntimeScenario): Guard[] {
   const out: Guard[] = [];
   for (const g of fieldGuards(s.filter.source, ['evt'])) {
     const [map, key] = g.path;
-    if (g.path.length === 2 && (map === 'Meta' || map === 'Parsed' || map === 'Enriched')) out.push({ map, key: key!, values: new Set(g.values) });
+    if (g.path.length === 2 && (map === 'Meta' || map === 'Parsed' || map === 'Enriched')) out.push(guardOf(map, key!, g.values));
   }
   return out;
 }
@@ -92,6 +103,15 @@ class ScenarioState {
 
 export class BucketEngine {
   private readonly states: ScenarioState[];
+  /**
+   * Scenarios with the same filter text (a fast and a slow variant of one behaviour) share one
+   * evaluation per event: `filterGroup[i]` is the group of scenario i, and a group's answer is
+   * remembered for the event being poured (`groupEpoch` says for which one).
+   */
+  private readonly filterGroup: number[];
+  private readonly groupAnswer: Uint8Array;
+  private readonly groupEpoch: Uint32Array;
+  private epoch = 0;
   private readonly mode: ExpectMode;
   private readonly clock: Clock;
   private readonly maxBuckets: number;
@@ -105,6 +125,17 @@ export class BucketEngine {
 
   constructor(scenarios: readonly RuntimeScenario[], opts: BucketEngineOptions) {
     this.states = scenarios.map((s) => new ScenarioState(s));
+    const groups = new Map<string, number>();
+    this.filterGroup = scenarios.map((s) => {
+      let g = groups.get(s.filter.source);
+      if (g === undefined) {
+        g = groups.size;
+        groups.set(s.filter.source, g);
+      }
+      return g;
+    });
+    this.groupAnswer = new Uint8Array(groups.size);
+    this.groupEpoch = new Uint32Array(groups.size);
     this.mode = opts.mode;
     this.clock = opts.clock;
     this.maxBuckets = opts.maxBuckets ?? 100_000;
@@ -144,20 +175,29 @@ export class BucketEngine {
     const env = this.env;
     env.evt = evt;
     let taken = 0;
+    const epoch = (this.epoch = (this.epoch + 1) >>> 0 || 1);
     try {
       const states = this.states;
       for (let i = 0; i < states.length; i++) {
         const st = states[i]!;
         const s = st.s;
-        if (!guardsHold(st.guards, evt)) continue;
-        let out: unknown;
-        try {
-          out = s.filter.run(env);
-        } catch (err) {
-          this.exprError(st, 'filter', err);
-          continue;
+        const group = this.filterGroup[i]!;
+        if (this.groupEpoch[group] === epoch) {
+          if (this.groupAnswer[group] !== 1) continue;
+        } else {
+          this.groupEpoch[group] = epoch;
+          this.groupAnswer[group] = 0;
+          if (!guardsHold(st.guards, evt)) continue;
+          let out: unknown;
+          try {
+            out = s.filter.run(env);
+          } catch (err) {
+            this.exprError(st, 'filter', err);
+            continue;
+          }
+          if (out !== true) continue;
+          this.groupAnswer[group] = 1;
         }
-        if (out !== true) continue;
         let key = '';
         if (s.groupby !== null) {
           let g: unknown;
@@ -323,11 +363,7 @@ const RFC3339 = compileGoLayout(GO_LAYOUTS.RFC3339);
 
 /** Hot path: two property reads and a Set lookup per guard; a missing key reads "" as in Go. */
 function guardsHold(guards: readonly Guard[], evt: Event): boolean {
-  for (let i = 0; i < guards.length; i++) {
-    const g = guards[i]!;
-    const v = evt[g.map][g.key];
-    if (!g.values.has(v === undefined ? '' : v)) return false;
-  }
+  for (let i = 0; i < guards.length; i++) if (!guards[i]!(evt)) return false;
   return true;
 }
 

@@ -31,6 +31,34 @@ function openSqliteFile(path: string): Database.Database {
   }
 }
 
+/** Statements kept per database (distinct SQL texts; the cache empties when full). */
+const MAX_CACHED_STATEMENTS = 256;
+
+/**
+ * Kysely prepares every query it runs; preparing costs more than running the small statements the
+ * pipeline commits (an alert, its decisions, a cursor, counters). This keeps prepared statements by
+ * SQL text and hands them out again — safe because queries run one at a time on this connection.
+ */
+function withStatementCache(database: Database.Database): Database.Database {
+  const cache = new Map<string, Database.Statement>();
+  const prepare = (sql: string): Database.Statement => {
+    let stmt = cache.get(sql);
+    if (stmt === undefined) {
+      stmt = database.prepare(sql);
+      if (cache.size >= MAX_CACHED_STATEMENTS) cache.clear();
+      cache.set(sql, stmt);
+    }
+    return stmt;
+  };
+  return new Proxy(database, {
+    get(target, prop) {
+      if (prop === 'prepare') return prepare;
+      const v = Reflect.get(target, prop, target) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+}
+
 /**
  * Opens the store and migrates it to the latest schema (a no-op when it already is). The clock
  * stamps what is stored (`createdAt`, cursors' times) and decides which decisions are active.
@@ -57,7 +85,7 @@ export async function openSqliteStore(
   const database = openSqliteFile(path);
   let opened = false;
   const db = new Kysely<Tables>({
-    dialect: new SqliteDialect({ database }),
+    dialect: new SqliteDialect({ database: withStatementCache(database) }),
     ...(afterQuery
       ? {
           log: () => {

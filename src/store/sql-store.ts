@@ -118,16 +118,22 @@ export function createSqlStore(db: Kysely<Tables>, deps: { clock: Clock; logger:
         return await db.transaction().execute(async (trx) => {
           const alertIds: number[] = [];
           const decisionIds: number[] = [];
-          for (const item of batch.alerts ?? []) {
-            const { id } = await trx
+          // Alerts go in multi-row inserts (ids come back in insertion order once sorted: one
+          // statement, one writer), then all their decisions in one more.
+          const items = batch.alerts ?? [];
+          for (const part of chunks(items)) {
+            const got = await trx
               .insertInto('alerts')
-              .values(alertToRow(item.alert, now))
+              .values(part.map((item) => alertToRow(item.alert, now)))
               .returning('id')
-              .executeTakeFirstOrThrow();
-            const alertId = Number(id);
-            alertIds.push(alertId);
-            if (item.decisions?.length) decisionIds.push(...(await insertDecisions(trx, item.decisions, alertId, now)));
+              .execute();
+            for (const id of got.map((r) => Number(r.id)).sort((a, b) => a - b)) alertIds.push(id);
           }
+          const owned: Decision[] = [];
+          items.forEach((item, i) => {
+            for (const d of item.decisions ?? []) owned.push({ ...d, alertId: alertIds[i]! });
+          });
+          if (owned.length) decisionIds.push(...(await insertDecisions(trx, owned, null, now)));
           if (batch.decisions?.length) decisionIds.push(...(await insertDecisions(trx, batch.decisions, null, now)));
           if (batch.cursors?.length) await upsertCursors(trx, batch.cursors, now);
           if (batch.counters) await addCounters(trx, batch.counters);

@@ -31,8 +31,14 @@ export function createDateParseEnricher(clock: Clock): Enricher {
   const layouts: GoLayout[] = COMMON_LAYOUTS.map((l) => compileGoLayout(l));
   const custom = new Map<string, GoLayout>();
 
-  const finish = (t: GoTime, evt: Event): void => {
+  const finish = (t: GoTime, evt: Event, value = ''): void => {
     const text = t.MarshalText();
+    if (value !== '') {
+      lastValue = value;
+      lastFormat = evt.StrTimeFormat;
+      lastTime = t;
+      lastText = text;
+    }
     evt.Enriched.MarshaledTime = text;
     evt.timeText = text;
     evt.timeValue = t;
@@ -40,7 +46,19 @@ export function createDateParseEnricher(clock: Clock): Enricher {
 
   const withYear = (t: GoTime): GoTime => (t.Year() === 0 ? t.AddDate(new Date(clock.now()).getUTCFullYear(), 0, 0) : t);
 
+  // Lines come in bursts within one second: the last date text and its result are remembered.
+  let lastValue = '';
+  let lastFormat = '';
+  let lastTime: GoTime | null = null;
+  let lastText = '';
+
   return (value: string, evt: Event) => {
+    if (value !== '' && value === lastValue && evt.StrTimeFormat === lastFormat && lastTime !== null) {
+      evt.Enriched.MarshaledTime = lastText;
+      evt.timeText = lastText;
+      evt.timeValue = lastTime;
+      return;
+    }
     if (value !== '') {
       if (evt.StrTimeFormat !== '') {
         let layout = custom.get(evt.StrTimeFormat);
@@ -49,14 +67,14 @@ export function createDateParseEnricher(clock: Clock): Enricher {
           if (custom.size < 64) custom.set(evt.StrTimeFormat, layout);
         }
         const t = layout.parse(value);
-        if (t && !t.IsZero()) return finish(withYear(t), evt);
+        if (t && !t.IsZero()) return finish(withYear(t), evt, value);
       }
       for (let i = 0; i < layouts.length; i++) {
         const t = layouts[i]!.parse(value);
-        if (t && !t.IsZero()) return finish(withYear(t), evt);
+        if (t && !t.IsZero()) return finish(withYear(t), evt, value);
       }
       const unix = parseUnixSeconds(value);
-      if (unix) return finish(unix, evt);
+      if (unix) return finish(unix, evt, value);
     }
     finish(GoTime.fromMillis(clock.now()), evt);
   };
