@@ -101,7 +101,21 @@ export class Pipeline implements NodeIssues {
     this.deps.engine.tick(this.emit);
   }
 
+  private lastSrc = '';
+  private lastLabels: Record<string, string> | null = null;
+  private lastCounters: SourceCounters | null = null;
+
   private countersFor(line: Line): SourceCounters {
+    // Hot path: consecutive lines nearly always come from the same source.
+    if (line.labels === this.lastLabels && line.src === this.lastSrc && this.lastCounters !== null) return this.lastCounters;
+    const c = this.countersBySource(line);
+    this.lastSrc = line.src;
+    this.lastLabels = line.labels;
+    this.lastCounters = c;
+    return c;
+  }
+
+  private countersBySource(line: Line): SourceCounters {
     const key = line.src + '\u0000' + (line.labels.type ?? '');
     let c = this.bySource.get(key);
     if (c === undefined) {
