@@ -11,6 +11,7 @@ import { newLogEvent, type NodeIssues } from '../src/parse/index.js';
 const [file, type, max] = process.argv.slice(2);
 const lines = readFileSync(file!, 'utf8').split('\n').filter(Boolean).slice(0, Number(max ?? 200_000));
 const config = loadHerdConfig({ dataDir: '/tmp/herd-pipeline-profile' });
+if (process.env.HERD_CONTENT_DIR) config.contentDirs = [process.env.HERD_CONTENT_DIR];
 const { content, engine } = await buildEngine(config, { mode: TIMEMACHINE, clock: systemClock, logger: silentLogger(), store: null });
 const issues: NodeIssues = { report: () => {} };
 const emit = () => {};

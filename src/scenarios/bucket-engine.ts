@@ -41,7 +41,25 @@ export interface BucketEngineOptions {
 
 class Bucket {
   limiter: TokenBucket | null;
-  queue: QueuedEvent[] = [];
+  /** The last events poured, as a ring (oldest at `head` once full): no shifting per event. */
+  private ring: QueuedEvent[] = [];
+  private head = 0;
+
+  /** Adds an event, forgetting the oldest beyond `limit`. */
+  remember(q: QueuedEvent, limit: number): void {
+    const ring = this.ring;
+    if (ring.length < limit) {
+      ring.push(q);
+    } else {
+      ring[this.head] = q;
+      this.head = this.head + 1 === limit ? 0 : this.head + 1;
+    }
+  }
+
+  /** The remembered events, oldest first. */
+  get queue(): QueuedEvent[] {
+    return this.head === 0 ? this.ring : [...this.ring.slice(this.head), ...this.ring.slice(0, this.head)];
+  }
   total = 0;
   firstMs = 0;
   lastMs = 0;
@@ -282,8 +300,7 @@ export class BucketEngine {
       evt: s.scopeExpr !== null ? evt : null,
     };
     // CrowdSec's queue holds one event more than its size (pkg/leakybucket/queue.go: the whole burst).
-    if (b.queue.length > st.queueSize) b.queue.shift();
-    b.queue.push(q);
+    b.remember(q, st.queueSize + 1);
 
     if (s.type === 'trigger') {
       this.overflow(st, b, t, time, emit);
