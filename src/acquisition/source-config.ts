@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { HerdError, type Clock, type Logger } from '../core/index.js';
+import { parseGoDuration } from '../expr/index.js';
 import type { Cursor } from './line.js';
 import type { LineSource } from './source.js';
 import { createFileSource } from './file-source.js';
@@ -185,20 +186,8 @@ export function createSource(entry: unknown, deps: SourceDeps = {}, where?: stri
   }
 }
 
-const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** `1m30s` → 90000; null when it is not a duration. */
+/** `1m30s` → 90000 (Go's time.ParseDuration, in milliseconds); null when it is not a duration. */
 export function parseDuration(s: string): number | null {
-  const re = /([0-9]+(?:\.[0-9]+)?)(ns|us|µs|ms|s|m|h)/y;
-  let total = 0;
-  let pos = 0;
-  if (s.length === 0) return null;
-  while (pos < s.length) {
-    re.lastIndex = pos;
-    const m = re.exec(s);
-    if (m === null) return null;
-    total += Number(m[1]) * UNIT_MS[m[2]];
-    pos = re.lastIndex;
-  }
-  return total;
+  const ns = parseGoDuration(s);
+  return ns === null || ns < 0 ? null : ns / 1e6;
 }
