@@ -1,10 +1,13 @@
 /**
  * Compiles reads and calls: member access (`a.b`, `a[k]`, `a?.b`), slices, method calls and calls
  * of functions. `evt.Meta.log_type`, the most common shape in CrowdSec filters, is read by a single
- * closure. Hot path: no closure or array is created per evaluation beyond call arguments.
+ * closure. Hot path: no closure or array is created per evaluation beyond call arguments. Each
+ * closure that the code generator handles has its `emit` twin beside it (larger ones in
+ * emit-access.ts).
  */
 import type { CallNode, MemberNode, Node, SliceNode } from './ast.js';
 import { CHAIN_NIL, dynamic, type Compiled, type CompilerContext, type Eval, type Frame } from './compile-types.js';
+import { emitFetchName, emitMethodCall, emitPath, pathKey } from './emit-access.js';
 import { fault, locate } from './errors.js';
 import { callMethod, fetch, fetchName, slice } from './member-access.js';
 import { goTypeOf, type ExprFunction, type StaticKind } from './values.js';
@@ -12,8 +15,8 @@ import { goTypeOf, type ExprFunction, type StaticKind } from './values.js';
 type Fn = (...args: unknown[]) => unknown;
 
 /** The base of a member access or method call; on a chain's spine it may yield CHAIN_NIL. */
-function base(c: CompilerContext, node: Node, spine: boolean): Eval {
-  return c.compile(node, spine && (node.type === 'Member' || node.type === 'Call')).ev;
+function base(c: CompilerContext, node: Node, spine: boolean): Compiled {
+  return c.compile(node, spine && (node.type === 'Member' || node.type === 'Call'));
 }
 
 /** `evt.Meta.log_type`: a variable followed by constant names, read by one closure. */
@@ -30,7 +33,11 @@ function compilePath(c: CompilerContext, node: MemberNode): Compiled | null {
   if (cur.type !== 'Identifier' || !c.isEnvVariable(cur.name)) return null;
   const root = cur.name;
   const direct = c.fieldReader?.(root, names) ?? null;
-  if (direct !== null) return dynamic((f) => direct(f.env), 'any');
+  if (direct !== null) {
+    const key = `reader ${pathKey(root, names)}`;
+    return dynamic((f) => direct(f.env), 'any', (g) => g.reuse(key, () => g.assign(`${g.constant(direct)}(${g.env})`)));
+  }
+  const emit = emitPath(root, names, positions);
   const fail = (e: unknown, step: number): never => {
     throw locate(e, positions[step]);
   };
@@ -48,7 +55,7 @@ function compilePath(c: CompilerContext, node: MemberNode): Compiled | null {
         } catch (e) {
           return fail(e, 0);
         }
-      }, 'any');
+      }, 'any', emit);
     }
     case 2: {
       const [a, b] = names;
@@ -62,7 +69,7 @@ function compilePath(c: CompilerContext, node: MemberNode): Compiled | null {
         } catch (e) {
           return fail(e, step);
         }
-      }, 'any');
+      }, 'any', emit);
     }
     case 3: {
       const [a, b, d] = names;
@@ -78,7 +85,7 @@ function compilePath(c: CompilerContext, node: MemberNode): Compiled | null {
         } catch (e) {
           return fail(e, step);
         }
-      }, 'any');
+      }, 'any', emit);
     }
     default:
       return dynamic((f) => {
@@ -90,7 +97,7 @@ function compilePath(c: CompilerContext, node: MemberNode): Compiled | null {
         } catch (e) {
           return fail(e, step);
         }
-      }, 'any');
+      }, 'any', emit);
   }
 }
 
@@ -99,21 +106,29 @@ export function compileMember(c: CompilerContext, node: MemberNode, spine: boole
     const path = compilePath(c, node);
     if (path) return path;
   }
-  const b = base(c, node.node, spine);
+  const target = base(c, node.node, spine);
+  const b = target.ev;
   const pos = node.pos;
   const optional = node.optional;
   const prop = c.compile(node.property);
   if (prop.constant && typeof prop.value === 'string') {
     const name = prop.value;
     if (!spine && !optional) {
-      return dynamic((f) => {
-        const o = b(f);
-        try {
-          return fetchName(o, name);
-        } catch (e) {
-          throw locate(e, pos);
-        }
-      }, 'any');
+      return dynamic(
+        (f) => {
+          const o = b(f);
+          try {
+            return fetchName(o, name);
+          } catch (e) {
+            throw locate(e, pos);
+          }
+        },
+        'any',
+        (g) => {
+          const o = g.value(target);
+          return g.located(pos, () => emitFetchName(g, o, name));
+        },
+      );
     }
     return dynamic((f) => {
       const o = b(f);
@@ -127,36 +142,63 @@ export function compileMember(c: CompilerContext, node: MemberNode, spine: boole
     }, 'any');
   }
   const key = prop.ev;
-  return dynamic((f) => {
-    const o = b(f);
-    if (o === CHAIN_NIL) return CHAIN_NIL;
-    if (optional && (o === null || o === undefined)) return CHAIN_NIL;
-    const k = key(f);
-    try {
-      return fetch(o, k);
-    } catch (e) {
-      throw locate(e, pos);
-    }
-  }, 'any');
+  return dynamic(
+    (f) => {
+      const o = b(f);
+      if (o === CHAIN_NIL) return CHAIN_NIL;
+      if (optional && (o === null || o === undefined)) return CHAIN_NIL;
+      const k = key(f);
+      try {
+        return fetch(o, k);
+      } catch (e) {
+        throw locate(e, pos);
+      }
+    },
+    'any',
+    spine || optional
+      ? undefined
+      : (g) => {
+          const o = g.value(target);
+          const chainNil = g.constant(CHAIN_NIL);
+          const t = g.temp();
+          const read = g.block(() => {
+            const k = g.value(prop);
+            g.line(`${t} = ${g.located(pos, () => `${g.constant(fetch)}(${o}, ${k})`)};`);
+          });
+          g.line(`if (${o} === ${chainNil}) ${t} = ${chainNil}; else {${read}}`);
+          return t;
+        },
+  );
 }
 
 export function compileSlice(c: CompilerContext, node: SliceNode): Compiled {
   const target = c.compile(node.node);
-  const from = node.from ? c.compile(node.from).ev : null;
-  const to = node.to ? c.compile(node.to).ev : null;
+  const fromC = node.from ? c.compile(node.from) : null;
+  const toC = node.to ? c.compile(node.to) : null;
+  const from = fromC?.ev ?? null;
+  const to = toC?.ev ?? null;
   const b = target.ev;
   const pos = node.pos;
   const kind: StaticKind = target.kind === 'string' || target.kind === 'array' ? target.kind : 'any';
-  return dynamic((f) => {
-    const o = b(f);
-    const end = to === null ? undefined : to(f);
-    const start = from === null ? undefined : from(f);
-    try {
-      return slice(o, start, end);
-    } catch (e) {
-      throw locate(e, pos);
-    }
-  }, kind);
+  return dynamic(
+    (f) => {
+      const o = b(f);
+      const end = to === null ? undefined : to(f);
+      const start = from === null ? undefined : from(f);
+      try {
+        return slice(o, start, end);
+      } catch (e) {
+        throw locate(e, pos);
+      }
+    },
+    kind,
+    (g) => {
+      const o = g.value(target);
+      const end = toC === null ? 'undefined' : g.value(toC);
+      const start = fromC === null ? 'undefined' : g.value(fromC);
+      return g.located(pos, () => `${g.constant(slice)}(${o}, ${start}, ${end})`);
+    },
+  );
 }
 
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
@@ -241,36 +283,53 @@ function callValue(target: Eval, args: Eval[], pos: number): Eval {
 
 export function compileCall(c: CompilerContext, node: CallNode, spine: boolean): Compiled {
   const callee = node.callee;
-  const args = node.args.map((a) => c.compile(a).ev);
+  const argNodes = node.args.map((a) => c.compile(a));
+  const args = argNodes.map((a) => a.ev);
   const pos = node.pos;
   if (callee.type === 'Member' && callee.property.type === 'String') {
-    const b = base(c, callee.node, spine);
+    const target = base(c, callee.node, spine);
+    const b = target.ev;
     const name = callee.property.value;
     const optional = callee.optional;
     const enumNames = name === 'String' && args.length === 0 ? goEnumNames(callee.node) : null;
-    return dynamic((f) => {
-      const o = b(f);
-      if (o === CHAIN_NIL) return CHAIN_NIL;
-      if (optional && (o === null || o === undefined)) return CHAIN_NIL;
-      if (enumNames !== null && typeof o === 'number') return enumNames.text(o);
-      const values = new Array<unknown>(args.length);
-      for (let i = 0; i < args.length; i++) values[i] = args[i](f);
-      try {
-        const v = callMethod(o, name, values);
-        return v === undefined ? null : v;
-      } catch (e) {
-        throw locate(e, pos);
-      }
-    }, 'any');
+    return dynamic(
+      (f) => {
+        const o = b(f);
+        if (o === CHAIN_NIL) return CHAIN_NIL;
+        if (optional && (o === null || o === undefined)) return CHAIN_NIL;
+        if (enumNames !== null && typeof o === 'number') return enumNames.text(o);
+        const values = new Array<unknown>(args.length);
+        for (let i = 0; i < args.length; i++) values[i] = args[i](f);
+        try {
+          const v = callMethod(o, name, values);
+          return v === undefined ? null : v;
+        } catch (e) {
+          throw locate(e, pos);
+        }
+      },
+      'any',
+      emitMethodCall(target, name, argNodes, optional, enumNames === null ? null : enumNames.text, pos),
+    );
   }
   if (callee.type === 'Identifier') {
     const fn = c.functionNamed(callee.name);
     if (fn !== undefined) {
       const ev = callFunction(fn, args, pos);
-      return dynamic((f) => {
-        const v = ev(f);
-        return v === undefined ? null : v;
-      }, fn.resultKind ?? 'any');
+      return dynamic(
+        (f) => {
+          const v = ev(f);
+          return v === undefined ? null : v;
+        },
+        fn.resultKind ?? 'any',
+        (g) => {
+          // Arguments first, then the call alone in the try, as callFunction does.
+          const values = argNodes.map((a) => g.value(a));
+          const v = g.located(pos, () => `${g.constant(fn)}(${values.join(', ')})`);
+          g.forget(); // a function may change what it is given
+          g.line(`if (${v} === undefined) ${v} = null;`);
+          return v;
+        },
+      );
     }
     // A variable holding a function (Go env funcs).
     return dynamic(callValue(c.identifier(callee.name, callee.pos).ev, args, pos), 'any');

@@ -7,7 +7,7 @@ import { arityError, type CallSite } from './builtin-spec.js';
 import { BUILTINS } from './builtins.js';
 import { fold } from './compile-operators.js';
 import { compilePredicateBuiltin } from './compile-predicates.js';
-import { dynamic, type Compiled, type CompilerContext, type Frame } from './compile-types.js';
+import { dynamic, type Compiled, type CompilerContext, type Emit, type Frame } from './compile-types.js';
 import { locate } from './errors.js';
 import { isPredicateBuiltin } from './parser.js';
 
@@ -29,6 +29,15 @@ export function compileBuiltin(c: CompilerContext, node: BuiltinNode): Compiled 
   const evs = args.map((a) => a.ev);
   const call = spec.call;
   const pos = node.pos;
+  // Given objects, a builtin may call their methods (String, MarshalText): reads are done again after it.
+  const mayCallMethods = !kinds.every((k) => k === 'string' || k === 'int' || k === 'float' || k === 'bool' || k === 'nil');
+  const emit: Emit = (g) => {
+    // Arguments first, then the call alone in the try, as the closures below do.
+    const values = args.map((a) => g.value(a));
+    const v = g.located(pos, () => `${g.constant(call)}([${values.join(', ')}], ${g.constant(site)})`);
+    if (mayCallMethods) g.forget();
+    return v;
+  };
   switch (evs.length) {
     case 1: {
       const [a] = evs;
@@ -39,7 +48,7 @@ export function compileBuiltin(c: CompilerContext, node: BuiltinNode): Compiled 
         } catch (e) {
           throw locate(e, pos);
         }
-      }, kind);
+      }, kind, emit);
     }
     case 2: {
       const [a, b] = evs;
@@ -51,7 +60,7 @@ export function compileBuiltin(c: CompilerContext, node: BuiltinNode): Compiled 
         } catch (e) {
           throw locate(e, pos);
         }
-      }, kind);
+      }, kind, emit);
     }
     default:
       return dynamic((f: Frame) => {
@@ -61,6 +70,6 @@ export function compileBuiltin(c: CompilerContext, node: BuiltinNode): Compiled 
         } catch (e) {
           throw locate(e, pos);
         }
-      }, kind);
+      }, kind, emit);
   }
 }

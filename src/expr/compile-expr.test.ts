@@ -47,18 +47,21 @@ const env: Record<string, unknown> = {
   Map: { a: 1, b: 'x' },
 };
 
-function compile(src: string): CompiledExpr {
+function compile(src: string, backend: 'auto' | 'closures' = 'auto'): CompiledExpr {
   return compileExpr(src, {
     variables: Object.keys(env),
     functions: { Add: (a, b) => (a as number) + (b as number), GetInt: () => 0 },
     regex,
     clock: new ManualClock(Date.UTC(2024, 0, 2, 3, 4, 5)),
+    backend,
   });
 }
 
-function run(src: string): unknown {
-  return compile(src).run(env);
+function run(src: string, backend: 'auto' | 'closures' = 'auto'): unknown {
+  return compile(src, backend).run(env);
 }
+
+const BACKENDS = ['auto', 'closures'] as const;
 
 describe('compileExpr evaluates expr-lang like Go does', () => {
   const cases: [string, unknown][] = [
@@ -215,7 +218,7 @@ describe('compileExpr evaluates expr-lang like Go does', () => {
   ];
   for (const [src, want] of cases) {
     it(`evaluates ${src}`, () => {
-      expect(run(src)).toEqual(want);
+      for (const backend of BACKENDS) expect(run(src, backend), backend).toEqual(want);
     });
   }
 });
@@ -288,20 +291,24 @@ describe('compileExpr rejects what expr-lang rejects', () => {
       ['int("abc")', /invalid operation: int\(abc\)/],
     ];
     for (const [src, message] of cases) {
-      const expr = compile(src);
-      expect(() => expr.run(env), src).toThrow(ExprRuntimeError);
-      expect(() => expr.run(env), src).toThrow(message);
+      for (const backend of BACKENDS) {
+        const expr = compile(src, backend);
+        expect(() => expr.run(env), `${src} (${backend})`).toThrow(ExprRuntimeError);
+        expect(() => expr.run(env), `${src} (${backend})`).toThrow(message);
+      }
     }
   });
 
   it('places the caret of a run-time error under the failing node', () => {
-    try {
-      run('ArrayOfAny[-7]');
-      expect.unreachable();
-    } catch (err) {
-      expect((err as ExprRuntimeError).message).toContain(
-        'index out of range: -3 (array length is 4) (1:11)\n | ArrayOfAny[-7]\n | ..........^',
-      );
+    for (const backend of BACKENDS) {
+      try {
+        run('ArrayOfAny[-7]', backend);
+        expect.unreachable();
+      } catch (err) {
+        expect((err as ExprRuntimeError).message).toContain(
+          'index out of range: -3 (array length is 4) (1:11)\n | ArrayOfAny[-7]\n | ..........^',
+        );
+      }
     }
   });
 });
@@ -316,10 +323,13 @@ describe('compiled expressions are reusable', () => {
   });
 
   it('reports the static kind of the result', () => {
-    expect(compile('1 + 2').resultKind).toBe('int');
-    expect(compile('1 / 2').resultKind).toBe('float');
-    expect(compile('String + "x"').resultKind).toBe('any');
-    expect(compile('string(One)').resultKind).toBe('string');
+    for (const backend of BACKENDS) {
+      expect(compile('1 + 2', backend).resultKind).toBe('int');
+      expect(compile('1 / 2', backend).resultKind).toBe('float');
+      expect(compile('One / Two', backend).resultKind).toBe('float');
+      expect(compile('String + "x"', backend).resultKind).toBe('any');
+      expect(compile('string(One)', backend).resultKind).toBe('string');
+    }
   });
 
   it('keeps its state apart when a run re-enters the same expression through a helper', () => {

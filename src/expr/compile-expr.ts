@@ -1,8 +1,10 @@
 /**
- * compileExpr: parse once, compile once into closures, run many times. A CompiledExpr reuses one
- * frame between runs (a run that re-enters the same expression gets its own).
+ * compileExpr: parse once, compile once, run many times. The compiled tree of closures runs as it is
+ * or, by default, is written as one generated function (codegen.ts). A run reuses one frame between
+ * runs (a run that re-enters the same expression gets its own).
  */
 import { BUILTIN_NAMES } from './builtins.js';
+import { generate, type GeneratedRun } from './codegen.js';
 import { Compiler } from './compiler.js';
 import type { Compiled, Eval, ExprCompileOptions, Frame } from './compile-types.js';
 import { ExprRuntimeError, ExprSyntaxError, RuntimeFault } from './errors.js';
@@ -50,21 +52,40 @@ class CompiledExpression implements CompiledExpr {
       const v = this.root(f);
       return v === undefined ? null : v;
     } catch (err) {
-      throw this.runtimeError(err);
+      throw runtimeError(err, this.source, this.origin);
     } finally {
       f.env = NO_ENV;
       this.idle = f;
     }
   }
+}
 
-  private runtimeError(err: unknown): ExprRuntimeError {
-    if (err instanceof ExprRuntimeError) return err;
-    if (err instanceof RuntimeFault) {
-      return new ExprRuntimeError(err.message, this.source, err.pos, err.cause ?? err, this.origin);
-    }
-    const message = err instanceof Error ? err.message : String(err);
-    return new ExprRuntimeError(message, this.source, -1, err, this.origin);
+/** An expression run by its generated function (which turns failures into ExprRuntimeError itself). */
+class GeneratedExpression implements CompiledExpr {
+  readonly source: string;
+  readonly resultKind: StaticKind;
+  readonly run: GeneratedRun;
+  /** The generated source (see generatedCode). */
+  readonly code: string;
+
+  constructor(source: string, resultKind: StaticKind, run: GeneratedRun, code: string) {
+    this.source = source;
+    this.resultKind = resultKind;
+    this.run = run;
+    this.code = code;
   }
+}
+
+function runtimeError(err: unknown, source: string, origin: string | undefined): ExprRuntimeError {
+  if (err instanceof ExprRuntimeError) return err;
+  if (err instanceof RuntimeFault) return new ExprRuntimeError(err.message, source, err.pos, err.cause ?? err, origin);
+  const message = err instanceof Error ? err.message : String(err);
+  return new ExprRuntimeError(message, source, -1, err, origin);
+}
+
+/** The source of the function generated for a compiled expression; null when it runs as closures. */
+export function generatedCode(expr: CompiledExpr): string | null {
+  return expr instanceof GeneratedExpression ? expr.code : null;
 }
 
 /** Parses and compiles expr-lang text; throws ExprSyntaxError (HERD_EXPR_SYNTAX) when it cannot. */
@@ -87,6 +108,11 @@ export function compileExpr(source: string, options: ExprCompileOptions): Compil
     // A tree within expr-lang's node limit can still be too deep for recursive compilation.
     if (err instanceof RangeError) throw new ExprSyntaxError('expression is nested too deeply', source, 0, options.origin);
     throw err;
+  }
+  if (options.backend !== 'closures') {
+    const origin = options.origin;
+    const generated = generate(root, compiler.slots, (err) => runtimeError(err, source, origin));
+    if (generated !== null) return new GeneratedExpression(source, root.kind, generated.run, generated.code);
   }
   return new CompiledExpression(source, root.ev, root.kind, compiler.slots, options.origin);
 }

@@ -2,7 +2,8 @@
  * Compiles unary and binary operators into closures. Constant operands are folded at compile time;
  * known kinds pick a specialised closure (`x == 'const'` is one `===`, `x in ['a', 'b']` a Set).
  * Hot path: each closure calls its operands and one statically known function; errors are located
- * in the catch, which costs nothing when nothing is thrown.
+ * in the catch, which costs nothing when nothing is thrown. Each closure the code generator handles
+ * has its `emit` twin beside it, written to evaluate exactly as the closure does.
  */
 import type { BinaryNode, UnaryNode } from './ast.js';
 import {
@@ -10,6 +11,7 @@ import {
   dynamic,
   type Compiled,
   type CompilerContext,
+  type Emit,
   type Eval,
   type Frame,
   type RegexLike,
@@ -132,6 +134,25 @@ function located(fn: Binary, l: Eval, r: Eval, pos: number): Eval {
   }
 }
 
+/** The twin of `located`: both operands and the call inside one try. */
+function emitLocated(fn: Binary, l: Compiled, r: Compiled, pos: number): Emit {
+  return (g) =>
+    g.located(pos, () => {
+      const a = g.value(l);
+      const b = g.value(r);
+      return `${g.constant(fn)}(${a}, ${b})`;
+    });
+}
+
+/** An operator on operands known to be numbers (or strings for +): the JS operator itself. */
+function emitInfix(op: string, l: Compiled, r: Compiled): Emit {
+  return (g) => {
+    const a = g.value(l);
+    const b = g.value(r);
+    return g.assign(`${a} ${op} ${b}`);
+  };
+}
+
 function arithmeticKind(op: string, a: StaticKind, b: StaticKind): StaticKind {
   const numeric = (k: StaticKind): boolean => k === 'int' || k === 'float';
   switch (op) {
@@ -191,16 +212,26 @@ export function compileUnary(c: CompilerContext, node: UnaryNode): Compiled {
         const folded = fold(() => !asBool(x.value), 'bool');
         if (folded) return folded;
       }
-      return dynamic((f) => {
-        const b = v(f);
-        if (b === true) return false;
-        if (b === false) return true;
-        try {
-          return !asBool(b);
-        } catch (e) {
-          throw locate(e, pos);
-        }
-      }, 'bool');
+      return dynamic(
+        (f) => {
+          const b = v(f);
+          if (b === true) return false;
+          if (b === false) return true;
+          try {
+            return !asBool(b);
+          } catch (e) {
+            throw locate(e, pos);
+          }
+        },
+        'bool',
+        (g) => {
+          const b = g.value(x);
+          const t = g.temp();
+          const slow = g.block(() => g.line(`${t} = ${g.located(pos, () => `!${g.constant(asBool)}(${b})`)};`));
+          g.line(`if (${b} === true) ${t} = false; else if (${b} === false) ${t} = true; else {${slow}}`);
+          return t;
+        },
+      );
     }
     case '-': {
       const kind: StaticKind = x.kind === 'int' || x.kind === 'float' ? x.kind : 'any';
@@ -208,15 +239,25 @@ export function compileUnary(c: CompilerContext, node: UnaryNode): Compiled {
         const folded = fold(() => negate(x.value), kind);
         if (folded) return folded;
       }
-      return dynamic((f) => {
-        const n = v(f);
-        if (typeof n === 'number') return -n;
-        try {
-          return negate(n);
-        } catch (e) {
-          throw locate(e, pos);
-        }
-      }, kind);
+      return dynamic(
+        (f) => {
+          const n = v(f);
+          if (typeof n === 'number') return -n;
+          try {
+            return negate(n);
+          } catch (e) {
+            throw locate(e, pos);
+          }
+        },
+        kind,
+        (g) => {
+          const n = g.value(x);
+          const t = g.temp();
+          const slow = g.block(() => g.line(`${t} = ${g.located(pos, () => `${g.constant(negate)}(${n})`)};`));
+          g.line(`if (typeof ${n} === 'number') ${t} = -${n}; else {${slow}}`);
+          return t;
+        },
+      );
     }
     default:
       // Unary `+` changes nothing, as in expr-lang's VM.
@@ -236,6 +277,17 @@ function compileLogical(c: CompilerContext, node: BinaryNode, isOr: boolean): Co
   const le = l.ev;
   const re = r.ev;
   const kind: StaticKind = r.kind === 'bool' ? 'bool' : 'any';
+  const emit: Emit = (g) => {
+    const a = g.value(l);
+    const t = g.temp();
+    const check = g.block(() => g.located(pos, () => `${g.constant(asBool)}(${a})`));
+    const right = g.block(() => g.line(`${t} = ${g.value(r)};`));
+    // or: true stops; and: false stops. Any other non-bool fails the check.
+    const stop = isOr ? 'true' : 'false';
+    const go = isOr ? 'false' : 'true';
+    g.line(`if (${a} === ${stop}) ${t} = ${stop}; else {\nif (${a} !== ${go}) {${check}}${right}}`);
+    return t;
+  };
   if (isOr) {
     return dynamic((f) => {
       const a = le(f);
@@ -248,7 +300,7 @@ function compileLogical(c: CompilerContext, node: BinaryNode, isOr: boolean): Co
         }
       }
       return re(f);
-    }, kind);
+    }, kind, emit);
   }
   return dynamic((f) => {
     const a = le(f);
@@ -261,7 +313,7 @@ function compileLogical(c: CompilerContext, node: BinaryNode, isOr: boolean): Co
       }
     }
     return re(f);
-  }, kind);
+  }, kind, emit);
 }
 
 function compileEquality(l: Compiled, r: Compiled, negateResult: boolean): Compiled {
@@ -273,7 +325,10 @@ function compileEquality(l: Compiled, r: Compiled, negateResult: boolean): Compi
   if (dyn && k && typeof k.value === 'string') {
     const value = k.value;
     const d = dyn.ev;
-    return dynamic(negateResult ? (f) => d(f) !== value : (f) => d(f) === value, 'bool');
+    return dynamic(negateResult ? (f) => d(f) !== value : (f) => d(f) === value, 'bool', (g) => {
+      const v = g.value(dyn);
+      return g.assign(`${v} ${negateResult ? '!==' : '==='} ${g.constant(value)}`);
+    });
   }
   if (dyn && k && (k.value === null || k.value === undefined)) {
     const d = dyn.ev;
@@ -288,9 +343,19 @@ function compileEquality(l: Compiled, r: Compiled, negateResult: boolean): Compi
             return v === null || v === undefined;
           },
       'bool',
+      (g) => {
+        const v = g.value(dyn);
+        return g.assign(negateResult ? `${v} !== null && ${v} !== undefined` : `${v} === null || ${v} === undefined`);
+      },
     );
   }
-  return dynamic(negateResult ? (f) => !equal(le(f), re(f)) : (f) => equal(le(f), re(f)), 'bool');
+  return dynamic(negateResult ? (f) => !equal(le(f), re(f)) : (f) => equal(le(f), re(f)), 'bool', (g) => {
+    const a = g.value(l);
+    const b = g.value(r);
+    // equal() starts with the same identity test.
+    const eq = `${a} === ${b} || ${g.constant(equal)}(${a}, ${b})`;
+    return g.assign(negateResult ? `!(${eq})` : eq);
+  });
 }
 
 function compileIn(c: CompilerContext, node: BinaryNode): Compiled {
@@ -310,21 +375,33 @@ function compileIn(c: CompilerContext, node: BinaryNode): Compiled {
       const set = new Set(items.map((it) => it.value));
       if (l.constant) return constantOf(set.has(l.value === undefined ? null : l.value), 'bool');
       const le = l.ev;
-      return dynamic((f) => {
-        const v = le(f);
-        if (typeof v === 'object' && v !== null) return inOp(v, [...set]); // e.g. a duration against ints
-        return set.has(v === undefined ? null : v);
-      }, 'bool');
+      return dynamic(
+        (f) => {
+          const v = le(f);
+          if (typeof v === 'object' && v !== null) return inOp(v, [...set]); // e.g. a duration against ints
+          return set.has(v === undefined ? null : v);
+        },
+        'bool',
+        (g) => {
+          const v = g.value(l);
+          const s = g.constant(set);
+          const slow = `${g.constant(inOp)}(${v}, ${g.constant([...set])})`;
+          return g.assign(`typeof ${v} === 'object' && ${v} !== null ? ${slow} : ${s}.has(${v} === undefined ? null : ${v})`);
+        },
+      );
     }
     const evs = items.map((it) => it.ev);
-    r = dynamic((f) => evs.map((e) => e(f)), 'array');
+    r = dynamic((f) => evs.map((e) => e(f)), 'array', (g) => {
+      const values = items.map((it) => g.value(it));
+      return g.assign(`[${values.join(', ')}]`);
+    });
   }
   r ??= c.compile(node.right);
   if (l.constant && r.constant) {
     const folded = fold(() => inOp(l.value, r.value), 'bool');
     if (folded) return folded;
   }
-  return dynamic(located(inOp, l.ev, r.ev, pos), 'bool');
+  return dynamic(located(inOp, l.ev, r.ev, pos), 'bool', emitLocated(inOp, l, r, pos));
 }
 
 function compileMatches(c: CompilerContext, node: BinaryNode): Compiled {
@@ -338,15 +415,26 @@ function compileMatches(c: CompilerContext, node: BinaryNode): Compiled {
       return c.fail(err instanceof Error ? err.message : String(err), node.right.pos);
     }
     const le = l.ev;
-    return dynamic((f) => {
-      const s = le(f);
-      if (typeof s === 'string') return re.test(s);
-      try {
-        return re.test(asString(s));
-      } catch (e) {
-        throw locate(e, pos);
-      }
-    }, 'bool');
+    return dynamic(
+      (f) => {
+        const s = le(f);
+        if (typeof s === 'string') return re.test(s);
+        try {
+          return re.test(asString(s));
+        } catch (e) {
+          throw locate(e, pos);
+        }
+      },
+      'bool',
+      (g) => {
+        const s = g.value(l);
+        const k = g.constant(re);
+        const t = g.temp();
+        const slow = g.block(() => g.line(`${t} = ${g.located(pos, () => `${k}.test(${g.constant(asString)}(${s}))`)};`));
+        g.line(`if (typeof ${s} === 'string') ${t} = ${k}.test(${s}); else {${slow}}`);
+        return t;
+      },
+    );
   }
   const r = c.compile(node.right);
   const cache = new Map<string, RegexLike>();
@@ -361,7 +449,7 @@ function compileMatches(c: CompilerContext, node: BinaryNode): Compiled {
     }
     return re.test(asString(s));
   };
-  return dynamic(located(matches, l.ev, r.ev, pos), 'bool');
+  return dynamic(located(matches, l.ev, r.ev, pos), 'bool', emitLocated(matches, l, r, pos));
 }
 
 function compileCoalesce(c: CompilerContext, node: BinaryNode): Compiled {
@@ -376,6 +464,13 @@ function compileCoalesce(c: CompilerContext, node: BinaryNode): Compiled {
       return v === null || v === undefined ? re(f) : v;
     },
     l.kind === r.kind ? l.kind : 'any',
+    (g) => {
+      const v = g.value(l);
+      const t = g.temp();
+      const other = g.block(() => g.line(`${t} = ${g.value(r)};`));
+      g.line(`if (${v} === null || ${v} === undefined) {${other}} else ${t} = ${v};`);
+      return t;
+    },
   );
 }
 
@@ -431,40 +526,63 @@ export function compileBinary(c: CompilerContext, node: BinaryNode): Compiled {
   if (numbers) {
     switch (op) {
       case '+':
-        return dynamic((f) => (le(f) as number) + (re(f) as number), kind);
+        return dynamic((f) => (le(f) as number) + (re(f) as number), kind, emitInfix('+', l, r));
       case '-':
-        return dynamic((f) => (le(f) as number) - (re(f) as number), kind);
+        return dynamic((f) => (le(f) as number) - (re(f) as number), kind, emitInfix('-', l, r));
       case '*':
-        return dynamic((f) => (le(f) as number) * (re(f) as number), kind);
+        return dynamic((f) => (le(f) as number) * (re(f) as number), kind, emitInfix('*', l, r));
       case '/':
-        return dynamic((f) => (le(f) as number) / (re(f) as number), kind);
+        return dynamic((f) => (le(f) as number) / (re(f) as number), kind, emitInfix('/', l, r));
       case '<':
-        return dynamic((f) => (le(f) as number) < (re(f) as number), kind);
+        return dynamic((f) => (le(f) as number) < (re(f) as number), kind, emitInfix('<', l, r));
       case '>':
-        return dynamic((f) => (le(f) as number) > (re(f) as number), kind);
+        return dynamic((f) => (le(f) as number) > (re(f) as number), kind, emitInfix('>', l, r));
       case '<=':
-        return dynamic((f) => (le(f) as number) <= (re(f) as number), kind);
+        return dynamic((f) => (le(f) as number) <= (re(f) as number), kind, emitInfix('<=', l, r));
       case '>=':
-        return dynamic((f) => (le(f) as number) >= (re(f) as number), kind);
+        return dynamic((f) => (le(f) as number) >= (re(f) as number), kind, emitInfix('>=', l, r));
       default:
         break;
     }
   }
   if (op === '+' && l.kind === 'string' && r.kind === 'string') {
-    return dynamic((f) => (le(f) as string) + (re(f) as string), kind);
+    return dynamic((f) => (le(f) as string) + (re(f) as string), kind, emitInfix('+', l, r));
   }
   if (op === 'contains' && r.constant && typeof r.value === 'string') {
     const needle = r.value;
     const pos = node.pos;
-    return dynamic((f) => {
-      const s = le(f);
-      if (typeof s === 'string') return s.includes(needle);
-      try {
-        return asString(s).includes(needle);
-      } catch (e) {
-        throw locate(e, pos);
-      }
-    }, kind);
+    return dynamic(
+      (f) => {
+        const s = le(f);
+        if (typeof s === 'string') return s.includes(needle);
+        try {
+          return asString(s).includes(needle);
+        } catch (e) {
+          throw locate(e, pos);
+        }
+      },
+      kind,
+      (g) => {
+        const s = g.value(l);
+        const k = g.constant(needle);
+        const t = g.temp();
+        const slow = g.block(() => g.line(`${t} = ${g.located(pos, () => `${g.constant(asString)}(${s}).includes(${k})`)};`));
+        g.line(`if (typeof ${s} === 'string') ${t} = ${s}.includes(${k}); else {${slow}}`);
+        return t;
+      },
+    );
   }
-  return dynamic(located(fn, le, re, node.pos), kind);
+  if ((op === 'startsWith' || op === 'endsWith') && r.constant && typeof r.value === 'string') {
+    // The same as `located(fn, ...)` below, with the string case written out.
+    const needle = r.value;
+    const pos = node.pos;
+    return dynamic(located(fn, le, re, pos), kind, (g) =>
+      g.located(pos, () => {
+        const s = g.value(l);
+        const k = g.constant(needle);
+        return `typeof ${s} === 'string' ? ${s}.${op}(${k}) : ${g.constant(fn)}(${s}, ${k})`;
+      }),
+    );
+  }
+  return dynamic(located(fn, le, re, node.pos), kind, emitLocated(fn, l, r, node.pos));
 }

@@ -31,6 +31,12 @@ export interface ExprCompileOptions {
    * result member access would give, or null to use generic member access.
    */
   fieldReader?: FieldReaderFactory;
+  /**
+   * How the expression runs: 'auto' (the default) generates one JavaScript function for it when its
+   * root can be generated (subtrees that cannot run as closures inside it); 'closures' runs the tree
+   * of closures. Both give the same results and errors.
+   */
+  backend?: 'auto' | 'closures';
 }
 
 export type FieldReader = (env: Readonly<Record<string, unknown>>) => unknown;
@@ -45,12 +51,54 @@ export interface Frame {
 
 export type Eval = (f: Frame) => unknown;
 
-/** A compiled node: its closure, what is known of its value, and its value when it is constant. */
+/**
+ * A compiled node: its closure, what is known of its value, its value when it is constant, and how
+ * the code generator writes it (absent: the generated function calls the closure).
+ */
 export interface Compiled {
   ev: Eval;
   kind: StaticKind;
   constant: boolean;
   value: unknown;
+  emit?: Emit;
+}
+
+/**
+ * Writes a node into the generated function with the same semantics as its closure (same order of
+ * evaluation, same try/catch extents, same helpers); returns the atom holding its value.
+ */
+export type Emit = (g: Emitter) => string;
+
+/**
+ * What an emitter may write with. Code fragments are fixed templates and atoms: a value from the
+ * expression (string, number, regex, function, position) enters only through `constant`, so the
+ * generated source never contains text of the expression.
+ */
+export interface Emitter {
+  /** The atom holding the value of a compiled node: emits its code, or calls its closure. */
+  value(c: Compiled): string;
+  /** A name bound to a captured value (the same value always gets the same name). */
+  constant(v: unknown): string;
+  /** Appends `t = code;` for a fresh local t, and returns t. */
+  assign(code: string): string;
+  /** A fresh local, declared and unassigned. */
+  temp(): string;
+  /** Appends a statement. */
+  line(code: string): void;
+  /** The statements `body` emits, as source for a block, instead of appending them. */
+  block(body: () => void): string;
+  /** Emits `body` inside `try { } catch (e) { throw locate(e, pos) }`; returns its result's atom. */
+  located(pos: number, body: () => string): string;
+  /**
+   * The atom of a read already emitted under `key` where this code runs after it (same block or an
+   * enclosing one) with no call in between; otherwise emits `read` and remembers its atom. For reads
+   * of the environment, which nothing but a call can change while an expression runs.
+   */
+  reuse(key: string, read: () => string): string;
+  /** Forgets every remembered read: emitted after anything that may change the environment (calls). */
+  forget(): void;
+  /** The atom of the environment the expression runs in. */
+  readonly env: string;
 }
 
 /** What the parts of the compiler need from the compiler. */
@@ -79,6 +127,6 @@ export function constantOf(value: unknown, kind: StaticKind): Compiled {
   return { ev: () => value, kind, constant: true, value };
 }
 
-export function dynamic(ev: Eval, kind: StaticKind): Compiled {
-  return { ev, kind, constant: false, value: undefined };
+export function dynamic(ev: Eval, kind: StaticKind, emit?: Emit): Compiled {
+  return { ev, kind, constant: false, value: undefined, emit };
 }

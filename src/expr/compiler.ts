@@ -1,7 +1,8 @@
 /**
  * Compiles a syntax tree into a tree of closures, once; running the expression then calls the root
  * closure with a frame. Names are resolved here (unknown ones are compile errors), constants are
- * folded, builtins' arities are checked, and the static kind of each value is tracked.
+ * folded, builtins' arities are checked, and the static kind of each value is tracked. Nodes the
+ * code generator handles also carry an `emit` that writes the same evaluation as source.
  */
 import { systemClock, type Clock } from '../core/index.js';
 import type { ConditionalNode, MapNode, Node } from './ast.js';
@@ -18,6 +19,7 @@ import {
   type FieldReaderFactory,
   type RegexCompiler,
 } from './compile-types.js';
+import { pathKey } from './emit-access.js';
 import { ExprSyntaxError, fault, locate } from './errors.js';
 import { asBool } from './value-ops.js';
 import { goTypeOf, type ExprFunction, type StaticKind } from './values.js';
@@ -142,24 +144,41 @@ export class Compiler implements CompilerContext {
         const last = parts[parts.length - 1];
         if (parts.every((p) => p.constant)) return last;
         const evs = parts.map((p) => p.ev);
-        return dynamic((f) => {
-          for (let i = 0; i < evs.length - 1; i++) evs[i](f);
-          return evs[evs.length - 1](f);
-        }, last.kind);
+        return dynamic(
+          (f) => {
+            for (let i = 0; i < evs.length - 1; i++) evs[i](f);
+            return evs[evs.length - 1](f);
+          },
+          last.kind,
+          (g) => {
+            for (let i = 0; i < parts.length - 1; i++) g.value(parts[i]);
+            return g.value(last);
+          },
+        );
       }
       case 'Conditional':
         return this.conditional(node);
       case 'Array': {
         const parts = node.nodes.map((n) => this.compile(n));
         const evs = parts.map((p) => p.ev);
-        return dynamic((f) => {
-          const out = new Array<unknown>(evs.length);
-          for (let i = 0; i < evs.length; i++) {
-            const v = evs[i](f);
-            out[i] = v === undefined ? null : v;
-          }
-          return out;
-        }, 'array');
+        return dynamic(
+          (f) => {
+            const out = new Array<unknown>(evs.length);
+            for (let i = 0; i < evs.length; i++) {
+              const v = evs[i](f);
+              out[i] = v === undefined ? null : v;
+            }
+            return out;
+          },
+          'array',
+          (g) => {
+            const items = parts.map((p) => {
+              const v = g.value(p);
+              return p.constant ? v : `${v} === undefined ? null : ${v}`;
+            });
+            return g.assign(`[${items.join(', ')}]`);
+          },
+        );
       }
       case 'Map':
         return this.map(node);
@@ -173,12 +192,21 @@ export class Compiler implements CompilerContext {
       const slot = local.slot;
       return dynamic((f) => f.slots[slot], local.kind);
     }
-    if (name === '$env') return dynamic((f) => f.env, 'map');
+    if (name === '$env') return dynamic((f) => f.env, 'map', (g) => g.env);
     if (this.variables.has(name)) {
-      return dynamic((f) => {
-        const v = f.env[name];
-        return v === undefined ? null : v;
-      }, 'any');
+      return dynamic(
+        (f) => {
+          const v = f.env[name];
+          return v === undefined ? null : v;
+        },
+        'any',
+        (g) =>
+          g.reuse(pathKey(name, []), () => {
+            const v = g.assign(`${g.env}[${g.constant(name)}]`);
+            g.line(`if (${v} === undefined) ${v} = null;`);
+            return v;
+          }),
+      );
     }
     if (this.hasFunction(name)) return constantOf(this.functions[name], 'any');
     return this.fail(`unknown name ${name}`, pos);
@@ -245,6 +273,16 @@ export class Compiler implements CompilerContext {
         }
       },
       then.kind === otherwise.kind ? then.kind : 'any',
+      (g) => {
+        const v = g.value(cond);
+        const t = g.temp();
+        const yes = g.block(() => g.line(`${t} = ${g.value(then)};`));
+        const no = g.block(() => g.line(`${t} = ${g.value(otherwise)};`));
+        // Not a bool: asBool throws, so neither branch runs.
+        const bad = g.block(() => g.located(pos, () => `${g.constant(asBool)}(${v})`));
+        g.line(`if (${v} === true) {${yes}} else if (${v} === false) {${no}} else {${bad}}`);
+        return t;
+      },
     );
   }
 

@@ -1,7 +1,8 @@
 /**
  * The expression language of CrowdSec content (parser filters, statics, scenario filter/groupby/
  * distinct, profile filters, hubtest asserts): expr-lang, evaluated with Go's semantics. Text is
- * parsed and compiled once into closures (`compileExpr`), then run per event. Values follow Go's
+ * parsed and compiled once (`compileExpr`) into one generated JavaScript function, or a tree of
+ * closures where code generation does not apply, then run per event. Values follow Go's
  * model (see values.ts): StringMap for map[string]string, int vs float tracked statically, byte
  * semantics for strings. CrowdSec's pure helpers come from `crowdsecHelpers(deps)`.
  */

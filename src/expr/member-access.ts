@@ -16,7 +16,7 @@ function cannotFetch(key: unknown, from: unknown): never {
 }
 
 /** The rest of `fetchName` on a struct: missing fields, methods, and arrays or maps of subclasses. */
-function fromStruct(o: object, name: string, v: unknown): unknown {
+export function fromStruct(o: object, name: string, v: unknown): unknown {
   if (Array.isArray(o)) return indexArray(o, name);
   if (o instanceof Map) {
     const m = (o as Map<unknown, unknown>).get(name);
@@ -47,7 +47,7 @@ function indexString(s: string, key: unknown): number {
   return byteAt(s, i);
 }
 
-/** `o.name` with a constant name. */
+/** `o.name` with a constant name. emitFetchName (emit-access.ts) writes the same branches out: change both. */
 export function fetchName(o: unknown, name: string): unknown {
   if (typeof o === 'object' && o !== null) {
     const proto = Object.getPrototypeOf(o) as unknown;
