@@ -35,6 +35,17 @@ function compilePath(c: CompilerContext, node: MemberNode): Compiled | null {
   const direct = c.fieldReader?.(root, names) ?? null;
   if (direct !== null) {
     const key = `reader ${pathKey(root, names)}`;
+    const inline = direct.inline;
+    if (inline !== undefined) {
+      return dynamic((f) => direct(f.env), 'any', (g) =>
+        g.reuse(key, () => {
+          let o = g.assign(`${g.env}[${g.constant(root)}]`);
+          for (const name of inline.names) o = g.assign(`${o}[${g.constant(name)}]`);
+          if (inline.missingAsEmpty) g.line(`if (${o} === undefined) ${o} = '';`);
+          return o;
+        }),
+      );
+    }
     return dynamic((f) => direct(f.env), 'any', (g) => g.reuse(key, () => g.assign(`${g.constant(direct)}(${g.env})`)));
   }
   const emit = emitPath(root, names, positions);

@@ -39,7 +39,16 @@ export interface ExprCompileOptions {
   backend?: 'auto' | 'closures';
 }
 
-export type FieldReader = (env: Readonly<Record<string, unknown>>) => unknown;
+/**
+ * A host's reader for a path. With `inline`, the reader promises it is exactly "read
+ * `env[root][names[0]]…[names[n-1]]`, and give '' when the last read is undefined"
+ * (`missingAsEmpty`) — the code generator then writes those reads into each generated function
+ * (one property access site per expression, which V8 keeps monomorphic) instead of calling the
+ * reader.
+ */
+export type FieldReader = ((env: Readonly<Record<string, unknown>>) => unknown) & {
+  inline?: { names: readonly string[]; missingAsEmpty: boolean };
+};
 export type FieldReaderFactory = (root: string, path: readonly string[]) => FieldReader | null;
 
 /** Where a compiled expression keeps its state while it runs: the environment and local slots. */

@@ -17,6 +17,12 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** A direct reader for `evt.<path>` when the path is one of the event's string fields, else null. */
 export function eventFieldReader(root: string, path: readonly string[]): FieldReader | null {
+  const read = readerOf(root, path);
+  if (read !== null) read.inline = { names: [...path], missingAsEmpty: true };
+  return read;
+}
+
+function readerOf(root: string, path: readonly string[]): FieldReader | null {
   if (root !== 'evt') return null;
   const [a, b, c] = path;
   if (path.length === 2 && STRING_MAPS.has(a!)) {
