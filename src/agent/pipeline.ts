@@ -132,6 +132,16 @@ export class Pipeline implements NodeIssues {
     }
     const now = this.deps.clock.now();
     for (const alert of o.alerts) {
+      this.bump(`bucket_overflows_total{scenario="${escapeLabel(alert.scenario)}"}`, 1);
+      // The same scenario overflowing again on a source that is already under a decision it alerted
+      // about: in live operation the bouncer stops such traffic; when it does not (replays, no
+      // bouncer) the repeat says nothing new, so it is counted rather than stored again.
+      const quietKey = alert.source.value + '\u0000' + alert.scenario;
+      const quietUntil = this.quiet.get(quietKey);
+      if (quietUntil !== undefined && quietUntil > now) {
+        this.bump(`alerts_repeated_total{scenario="${escapeLabel(alert.scenario)}"}`, 1);
+        continue;
+      }
       const covered = this.deps.whitelist.covering(alert.source.scope, alert.source.value);
       let decisions: NewDecision[] = [];
       if (covered) {
@@ -150,8 +160,19 @@ export class Pipeline implements NodeIssues {
         for (const d of decisions) this.deps.history.add(d);
       }
       this.pending.push({ alert, decisions });
-      this.bump(`bucket_overflows_total{scenario="${escapeLabel(alert.scenario)}"}`, 1);
+      let until = 0;
+      for (const d of decisions) if (!d.simulated && d.until > until) until = d.until;
+      if (until === 0) until = this.deps.history.activeUntil(alert.source.value, 'ban');
+      if (until > now) this.rememberQuiet(quietKey, until, now);
     }
+  }
+
+  /** Sources whose scenario already alerted while a decision applies to them: key → until (ms). */
+  private readonly quiet = new Map<string, number>();
+
+  private rememberQuiet(key: string, until: number, now: number): void {
+    if (this.quiet.size >= 100_000) for (const [k, u] of this.quiet) if (u <= now) this.quiet.delete(k);
+    this.quiet.set(key, until);
   }
 
   report(kind: string, where: string, detail: string): void {

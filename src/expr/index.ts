@@ -37,4 +37,3 @@ export {
   formatGoTime,
   GO_LAYOUTS,
 } from './go-time.js';
-export { fieldGuards, type FieldGuard } from './field-guards.js';

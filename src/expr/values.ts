@@ -24,17 +24,26 @@ const STRING_MAP_MARK: unique symbol = Symbol('herd.expr.StringMap');
 /** A Go `map[string]string`: reading a key that is not there gives "". */
 export type StringMap = Record<string, string>;
 
+/**
+ * StringMaps are instances of this empty class whose prototype holds nothing but the marker (no
+ * `constructor`, no Object.prototype behind it): `new` allocates faster than Object.create, which
+ * matters with three maps per log line.
+ */
+const StringMapObject = function StringMapObject(this: object) {} as unknown as new () => StringMap;
+Object.setPrototypeOf(StringMapObject.prototype, null);
+delete (StringMapObject.prototype as { constructor?: unknown }).constructor;
+Object.defineProperty(StringMapObject.prototype, STRING_MAP_MARK, { value: true, enumerable: false });
+Object.freeze(StringMapObject.prototype);
+
 /** The prototype every StringMap has (compare with Object.getPrototypeOf for a fast type test). */
-export const STRING_MAP_PROTO: object = Object.freeze(
-  Object.create(null, { [STRING_MAP_MARK]: { value: true, enumerable: false } }) as object,
-);
+export const STRING_MAP_PROTO: object = StringMapObject.prototype;
 
 /**
  * Creates a StringMap: an object with a marker prototype (fast property access, no inherited keys
  * such as `constructor` or `__proto__`), optionally filled from `init`.
  */
 export function createStringMap(init?: Readonly<Record<string, string>>): StringMap {
-  const m = Object.create(STRING_MAP_PROTO) as StringMap;
+  const m = new StringMapObject();
   if (init) for (const k of Object.keys(init)) m[k] = init[k];
   return m;
 }

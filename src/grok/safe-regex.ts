@@ -64,6 +64,12 @@ export interface CompileRegexOptions {
   readonly engine?: 'auto' | 're2' | 'v8-linear';
   /** Monotonic milliseconds, to notice slow V8 runs; `performance.now` by default. */
   readonly clock?: () => number;
+  /**
+   * Time one V8 run in this many (inputs over SAMPLE_ALWAYS_FROM characters are always timed).
+   * Reading the clock twice per run costs more than a short run itself; a stream of hostile lines
+   * is still caught within a few runs. Default 8; tests use 1.
+   */
+  readonly sampleEvery?: number;
   /** false: no literal prefilter (to compare answers and costs in tests and benchmarks). */
   readonly prefilter?: boolean;
 }
@@ -93,6 +99,8 @@ export const MAX_V8_INPUT_LENGTH = 4096;
  * lines take microseconds, far below it.
  */
 export const SLOW_V8_EXEC_MS = 0.5;
+export const SAMPLE_ALWAYS_FROM = 512;
+export const DEFAULT_SAMPLE_EVERY = 8;
 export const SLOW_RUN_WINDOW = 100;
 export const RE2_RUNS_AFTER_SLOW_EXEC = 10_000;
 
@@ -167,6 +175,9 @@ export const MAX_REMEMBERED_ANSWERS = 4096;
 abstract class V8BaseRegex extends BaseRegex {
   readonly engine = 'v8';
   private readonly re: RegExp;
+  /** Runs counted for sampling the clock (see CompileRegexOptions.sampleEvery). */
+  private sampled = 0;
+  private readonly sampleEvery: number;
   /** undefined: not built yet; null: RE2 refused it, so V8 (linear anyway) keeps every input. */
   private re2: RE2 | null | undefined;
   /** How many coming inputs go to RE2 because of recent slow runs. */
@@ -183,8 +194,10 @@ abstract class V8BaseRegex extends BaseRegex {
     /** Undefined in `v8-linear` mode: every input then stays on V8. */
     private readonly clock: (() => number) | undefined,
     prefilter: LiteralPrefilter | undefined,
+    sampleEvery: number,
   ) {
     super(parsed, jsSource, undefined, prefilter);
+    this.sampleEvery = sampleEvery;
     this.re = new RegExp(jsSource, flags);
     if (clock !== undefined) {
       // V8 compiles a regex on its first runs (bytecode, then machine code, for one-byte and
@@ -215,9 +228,17 @@ abstract class V8BaseRegex extends BaseRegex {
     this.lastSlowRun = this.v8Runs;
   }
 
+  /** Whether this run is one of the timed ones. */
+  private timesThis(input: string): boolean {
+    if (input.length > SAMPLE_ALWAYS_FROM) return true;
+    if (++this.sampled < this.sampleEvery) return false;
+    this.sampled = 0;
+    return true;
+  }
+
   private runV8(input: string): RegExpExecArray | null {
     const clock = this.clock;
-    if (clock === undefined) return this.re.exec(input);
+    if (clock === undefined || !this.timesThis(input)) return this.re.exec(input);
     const started = clock();
     const m = this.re.exec(input);
     this.timed(started, clock);
@@ -228,7 +249,7 @@ abstract class V8BaseRegex extends BaseRegex {
     const re2 = this.re2For(input);
     if (re2 !== null) return re2.test(input);
     const clock = this.clock;
-    if (clock === undefined) return this.re.test(input);
+    if (clock === undefined || !this.timesThis(input)) return this.re.test(input);
     const started = clock();
     const found = this.re.test(input);
     this.timed(started, clock);
@@ -266,9 +287,10 @@ class V8CopiedGroupsRegex extends V8BaseRegex {
     re2Source: string,
     clock: (() => number) | undefined,
     prefilter: LiteralPrefilter | undefined,
+    sampleEvery: number,
     copies: readonly (readonly number[])[],
   ) {
-    super(parsed, jsSource, flags, re2Source, clock, prefilter);
+    super(parsed, jsSource, flags, re2Source, clock, prefilter, sampleEvery);
     this.copyStart = new Int32Array(parsed.groupCount + 2);
     const flat: number[] = [];
     for (let g = 1; g <= parsed.groupCount; g++) {
@@ -327,9 +349,10 @@ export function compileParsedRegex(parsed: ParsedRegex, options: CompileRegexOpt
         const flags = linear ? 'l' : '';
         const re2Source = emitRe2Regex(parsed.ast);
         const clock = linear ? undefined : (options.clock ?? monotonicClock);
+        const every = Math.max(1, options.sampleEvery ?? DEFAULT_SAMPLE_EVERY);
         return identity
-          ? new V8Regex(parsed, js.source, flags, re2Source, clock, prefilter)
-          : new V8CopiedGroupsRegex(parsed, js.source, flags, re2Source, clock, prefilter, js.copies);
+          ? new V8Regex(parsed, js.source, flags, re2Source, clock, prefilter, every)
+          : new V8CopiedGroupsRegex(parsed, js.source, flags, re2Source, clock, prefilter, every, js.copies);
       }
       reason = `V8's linear engine refuses the emitted source: ${refusal}`;
     } else {

@@ -1,5 +1,5 @@
 import type { Clock } from '../core/index.js';
-import { compileGoLayout, fieldGuards, GO_LAYOUTS, GoTime } from '../expr/index.js';
+import { compileGoLayout, GO_LAYOUTS, GoTime } from '../expr/index.js';
 import { LIVE, type Event, type ExpectMode } from '../parse/index.js';
 import { buildOverflow, type Overflow, type QueuedEvent } from './overflow.js';
 import type { RuntimeScenario } from './runtime-scenario.js';
@@ -77,36 +77,8 @@ class Bucket {
   }
 }
 
-/** A filter's `evt.Meta.x == '…'` / `in [...]` conjunct, checked by direct reads before the filter runs. */
-type Guard = (evt: Event) => boolean;
-
-/** One closure per guard, reading its own map: each call site stays monomorphic. */
-function guardOf(map: 'Meta' | 'Parsed' | 'Enriched', key: string, values: readonly string[]): Guard {
-  if (values.length === 1) {
-    const only = values[0]!;
-    const missingMatches = only === '';
-    if (map === 'Meta') return (evt) => { const v = evt.Meta[key]; return v === undefined ? missingMatches : v === only; };
-    if (map === 'Parsed') return (evt) => { const v = evt.Parsed[key]; return v === undefined ? missingMatches : v === only; };
-    return (evt) => { const v = evt.Enriched[key]; return v === undefined ? missingMatches : v === only; };
-  }
-  const set = new Set(values);
-  if (map === 'Meta') return (evt) => set.has(evt.Meta[key] ?? '');
-  if (map === 'Parsed') return (evt) => set.has(evt.Parsed[key] ?? '');
-  return (evt) => set.has(evt.Enriched[key] ?? '');
-}
-
-function guardsOf(s: RuntimeScenario): Guard[] {
-  const out: Guard[] = [];
-  for (const g of fieldGuards(s.filter.source, ['evt'])) {
-    const [map, key] = g.path;
-    if (g.path.length === 2 && (map === 'Meta' || map === 'Parsed' || map === 'Enriched')) out.push(guardOf(map, key!, g.values));
-  }
-  return out;
-}
-
 class ScenarioState {
   readonly buckets = new Map<string, Bucket>();
-  readonly guards: Guard[];
   readonly blackhole = new Map<string, number>();
   readonly queueSize: number;
   readonly stats: ScenarioStats;
@@ -114,7 +86,6 @@ class ScenarioState {
   constructor(readonly s: RuntimeScenario) {
     const cap = s.type === 'leaky' ? s.capacity : s.type === 'trigger' ? 1 : 1000;
     this.queueSize = s.cacheSize > 0 && (s.cacheSize <= cap || s.type === 'counter') ? s.cacheSize : cap;
-    this.guards = guardsOf(s);
     this.stats = { name: s.name, poured: 0, overflows: 0, blackholed: 0, instantiated: 0, underflows: 0, evicted: 0, errors: 0, active: 0 };
   }
 }
@@ -205,7 +176,6 @@ export class BucketEngine {
         } else {
           this.groupEpoch[group] = epoch;
           this.groupAnswer[group] = 0;
-          if (!guardsHold(st.guards, evt)) continue;
           let out: unknown;
           try {
             out = s.filter.run(env);
@@ -378,11 +348,6 @@ export class BucketEngine {
 
 const RFC3339 = compileGoLayout(GO_LAYOUTS.RFC3339);
 
-/** Hot path: two property reads and a Set lookup per guard; a missing key reads "" as in Go. */
-function guardsHold(guards: readonly Guard[], evt: Event): boolean {
-  for (let i = 0; i < guards.length; i++) if (!guards[i]!(evt)) return false;
-  return true;
-}
 
 /** The time of an event in replay: its MarshaledTime (RFC 3339), parsed once by the date enricher. */
 function eventTime(evt: Event): GoTime | null {

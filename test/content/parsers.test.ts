@@ -343,7 +343,6 @@ describe('HTTP enrichment (s02-enrich/http-logs)', () => {
       http_args: 'v=3&x=y',
       static_ressource: 'true',
     });
-    expect(r.meta.http_args_len).toBe('7');
   });
 
   it('marks static resources by extension, whatever their case, and pages as not static', () => {
