@@ -8,7 +8,6 @@ export {
   parseProfilesText,
   evaluateProfiles,
   profileSchema,
-  DEFAULT_PROFILES_YAML,
   type RuntimeProfile,
   type ProfileDeps,
   type ProfileOutcome,

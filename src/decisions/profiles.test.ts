@@ -1,9 +1,13 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { HerdError, ManualClock } from '../core/index.js';
 import { compileExpr, crowdsecHelpers, type CompiledExpr } from '../expr/index.js';
 import { compileRegex } from '../grok/index.js';
 import type { Alert } from '../scenarios/index.js';
-import { DEFAULT_PROFILES_YAML, DecisionHistory, evaluateProfiles, parseProfilesText, type RuntimeProfile } from './index.js';
+import { DecisionHistory, evaluateProfiles, parseProfilesText, type RuntimeProfile } from './index.js';
+
+/** herd's own default profiles, as `herd start` loads them. */
+const DEFAULT_PROFILES_YAML = readFileSync(new URL('../../content/profiles/profiles.yaml', import.meta.url), 'utf8');
 
 // --- helpers --------------------------------------------------------------------------------------
 

@@ -181,22 +181,3 @@ function decisionsFromProfile(p: RuntimeProfile, alert: Alert, env: { Alert: Ale
   }
   return out;
 }
-
-/** herd's default profile, CrowdSec's `default_ip_remediation` and `default_range_remediation`. */
-export const DEFAULT_PROFILES_YAML = `name: default_ip_remediation
-filters:
-  - Alert.Remediation == true && Alert.GetScope() == "Ip"
-decisions:
-  - type: ban
-    duration: 4h
-duration_expr: Sprintf('%dh', (GetDecisionsCount(Alert.GetValue()) + 1) * 4)
-on_success: break
----
-name: default_range_remediation
-filters:
-  - Alert.Remediation == true && Alert.GetScope() == "Range"
-decisions:
-  - type: ban
-    duration: 4h
-on_success: break
-`;
