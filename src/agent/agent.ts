@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname } from 'node:path';
 import { createReplaySource, type LineSource } from '../acquisition/index.js';
 import { HerdError, type Clock, type Logger } from '../core/index.js';
 import { DecisionHistory, DecisionWhitelist, DEFAULT_DECISION_WHITELIST } from '../decisions/index.js';
@@ -16,21 +16,22 @@ import { runSources, type RunTotals } from './runner.js';
  * pipeline, and runs sources through it.
  */
 
-export const STORE_FILE = 'herd.db';
 
 export async function openHerdStore(config: HerdConfig, deps: { clock: Clock; logger?: Logger }): Promise<Store> {
+  if (config.store.type === 'postgres') return openStore(config.store, deps);
   try {
-    mkdirSync(config.dataDir, { recursive: true });
+    mkdirSync(dirname(config.store.path), { recursive: true });
   } catch (err) {
     throw new HerdError('HERD_DATA_DIR', `cannot create the data directory: ${(err as Error).message}; pass --data-dir to use another one`, {
-      where: config.dataDir,
+      where: dirname(config.store.path),
     });
   }
-  return openStore({ type: 'sqlite', path: join(config.dataDir, STORE_FILE) }, deps);
+  return openStore({ type: 'sqlite', path: config.store.path }, deps);
 }
 
+/** Whether there is a store to read (a PostgreSQL store always is; a SQLite file may not exist yet). */
 export function storeExists(config: HerdConfig): boolean {
-  return existsSync(join(config.dataDir, STORE_FILE));
+  return config.store.type === 'postgres' || existsSync(config.store.path);
 }
 
 export interface Engine {

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { HerdError, parseYamlDocuments, validateYamlDoc, yAny, yOptBool, yOptInt, yOptString, yOptStringList } from '../core/index.js';
+import { HerdError, parseYamlDocuments, plain, validateYamlDoc, yAny, yOptBool, yOptInt, yOptString, yOptStringList } from '../core/index.js';
 
 /**
  * herd's configuration: one YAML file (`--config`, default none), validated completely at start-up;
@@ -50,6 +50,49 @@ export const configSchema = z
       })
       .strict()
       .optional(),
+    store: z
+      .object({
+        type: z.preprocess(plain, z.enum(['sqlite', 'postgres'])).optional(),
+        path: yOptString(),
+        url: yOptString(),
+        pool_size: yOptInt(),
+      })
+      .strict()
+      .optional(),
+    api: z
+      .object({
+        server: z
+          .object({
+            enable: yOptBool(),
+            listen: yOptString(),
+            jwt_secret: yOptString(),
+            registration_token: yOptString(),
+            tls: z
+              .object({
+                cert_file: yOptString(),
+                key_file: yOptString(),
+                ca_file: yOptString(),
+                client_verification: z.preprocess(plain, z.enum(['none', 'request', 'require'])).optional(),
+                bouncer_ou: yOptString(),
+                agent_ou: yOptString(),
+              })
+              .strict()
+              .optional(),
+          })
+          .strict()
+          .optional(),
+        client: z
+          .object({
+            url: yOptString(),
+            login: yOptString(),
+            password: yOptString(),
+            credentials_file: yOptString(),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -68,9 +111,24 @@ export interface HerdConfig {
   decisionWhitelist: string[] | null;
   flush: { maxAge: string; maxItems: number; interval: string };
   maxBucketsPerScenario: number;
+  /** Where alerts and decisions live: SQLite in the data directory by default, or PostgreSQL. */
+  store: { type: 'sqlite'; path: string } | { type: 'postgres'; url: string; poolSize?: number };
+  api: {
+    server: {
+      enable: boolean;
+      listen: string;
+      jwtSecret: string | null;
+      registrationToken: string | null;
+      tls: { certFile: string; keyFile: string; caFile?: string; clientVerification: 'none' | 'request' | 'require'; bouncerOu?: string; agentOu?: string } | null;
+    };
+    /** Where `herd agent` sends its alerts (CrowdSec's local_api_credentials.yaml keys). */
+    client: { url: string | null; login: string | null; password: string | null };
+  };
   /** The file the configuration came from, if any. */
   file: string | null;
 }
+
+export const DEFAULT_LISTEN = '127.0.0.1:8080';
 
 /** The directory holding herd's own content (parsers, scenarios, patterns, profiles). */
 export function builtinContentDir(): string {
@@ -104,8 +162,9 @@ export function loadHerdConfig(opts: { configFile?: string; dataDir?: string }):
   const rel = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
   const builtin = builtinContentDir();
   const contentDirs = [...(file.content?.builtin === false ? [] : [builtin]), ...(file.content?.dirs ?? []).map(rel)];
+  const dataDir = resolve(opts.dataDir ?? (file.data_dir ? rel(file.data_dir) : process.env.HERD_DATA_DIR ?? DEFAULT_DATA_DIR));
   return {
-    dataDir: resolve(opts.dataDir ?? (file.data_dir ? rel(file.data_dir) : process.env.HERD_DATA_DIR ?? DEFAULT_DATA_DIR)),
+    dataDir,
     contentDirs,
     patternsDirs: file.patterns_dirs ? file.patterns_dirs.map(rel) : [join(builtin, 'patterns')],
     acquisition: file.acquisition ?? [],
@@ -118,7 +177,57 @@ export function loadHerdConfig(opts: { configFile?: string; dataDir?: string }):
       interval: file.flush?.interval ?? '1m',
     },
     maxBucketsPerScenario: file.buckets?.max_per_scenario ?? 100_000,
+    store: storeConfigOf(file, rel, dataDir),
+    api: apiConfigOf(file, rel),
     file: opts.configFile ? resolve(opts.configFile) : null,
+  };
+}
+
+function storeConfigOf(file: HerdConfigFile, rel: (p: string) => string, dataDir: string): HerdConfig['store'] {
+  const s = file.store;
+  if (s?.type === 'postgres') {
+    if (!s.url) throw new HerdError('HERD_CONFIG_INVALID', 'store.url is required with store.type: postgres (postgres://user:password@host:5432/herd)');
+    return { type: 'postgres', url: s.url, ...(s.pool_size ? { poolSize: s.pool_size } : {}) };
+  }
+  return { type: 'sqlite', path: s?.path ? rel(s.path) : join(dataDir, 'herd.db') };
+}
+
+function apiConfigOf(file: HerdConfigFile, rel: (p: string) => string): HerdConfig['api'] {
+  const server = file.api?.server;
+  const tls = server?.tls;
+  if (tls && (!tls.cert_file || !tls.key_file)) throw new HerdError('HERD_CONFIG_INVALID', 'api.server.tls needs cert_file and key_file');
+  const client = file.api?.client ?? {};
+  let creds: { url?: string; login?: string; password?: string } = {};
+  if (client.credentials_file) {
+    const path = rel(client.credentials_file);
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (err) {
+      throw new HerdError('HERD_CONFIG_READ', `cannot read api.client.credentials_file: ${(err as Error).message}`, { where: path });
+    }
+    const docs = parseYamlDocuments(text, path);
+    const v = (docs[0] ? plain(docs[0].value) : {}) as Record<string, unknown>;
+    creds = { url: v.url as string | undefined, login: v.login as string | undefined, password: v.password as string | undefined };
+  }
+  return {
+    server: {
+      enable: server?.enable !== false,
+      listen: server?.listen ?? DEFAULT_LISTEN,
+      jwtSecret: server?.jwt_secret ?? null,
+      registrationToken: server?.registration_token ?? null,
+      tls: tls
+        ? {
+            certFile: rel(tls.cert_file!),
+            keyFile: rel(tls.key_file!),
+            ...(tls.ca_file ? { caFile: rel(tls.ca_file) } : {}),
+            clientVerification: tls.client_verification ?? 'none',
+            ...(tls.bouncer_ou ? { bouncerOu: tls.bouncer_ou } : {}),
+            ...(tls.agent_ou ? { agentOu: tls.agent_ou } : {}),
+          }
+        : null,
+    },
+    client: { url: client.url ?? creds.url ?? null, login: client.login ?? creds.login ?? null, password: client.password ?? creds.password ?? null },
   };
 }
 

@@ -3,11 +3,11 @@
  * (acquisition → parse → scenarios → decisions → store), and the runs the commands start (follow,
  * replay, explain, the bundled sample).
  */
-export { loadHerdConfig, builtinContentDir, isSimulated, configSchema, DEFAULT_DATA_DIR, type HerdConfig } from './herd-config.js';
+export { loadHerdConfig, builtinContentDir, isSimulated, configSchema, DEFAULT_DATA_DIR, DEFAULT_LISTEN, type HerdConfig } from './herd-config.js';
 export { loadContent, contentHelpers, type LoadedContent } from './content.js';
 export { Pipeline, type Drained, type AlertWithDecisions } from './pipeline.js';
 export { runSources, type RunOptions, type RunTotals } from './runner.js';
-export { openHerdStore, storeExists, buildEngine, replay, STORE_FILE, LIVE, TIMEMACHINE, type Engine, type ReplaySummary } from './agent.js';
+export { openHerdStore, storeExists, buildEngine, replay, LIVE, TIMEMACHINE, type Engine, type ReplaySummary } from './agent.js';
 export { explainLine, formatExplanation, type Explanation } from './explain.js';
 export { follow, acquisitionOf, defaultAcquisition, DEFAULT_LOGS, type StartOptions } from './start.js';
 export { writeSampleLogs, SAMPLE_SEED, type SampleLogs } from './sample-logs.js';

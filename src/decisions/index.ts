@@ -15,3 +15,4 @@ export {
 } from './profiles.js';
 export { DecisionHistory } from './decision-history.js';
 export { DecisionWhitelist, DEFAULT_DECISION_WHITELIST } from './decision-whitelist.js';
+export { DecisionIndex, DecisionMatcher, type DecisionFilter, normaliseScope, longestPerValueAndType } from './decision-index.js';

@@ -119,9 +119,85 @@ function init(engine: SqlEngine): Migration {
   };
 }
 
+/**
+ * What a CrowdSec-compatible local API needs on top of 0001: the machines (agents) and bouncers it
+ * knows, usage-metrics reports, `decisions.updated_at` so processes sharing the database can follow
+ * each other's changes, and one row per alert uuid so a retried push is stored once.
+ */
+function lapiClients(engine: SqlEngine): Migration {
+  const id = (c: ColumnDefinitionBuilder): ColumnDefinitionBuilder => (engine === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey());
+  return {
+    async up(db: AnyDb): Promise<void> {
+      await db.schema
+        .createTable('machines')
+        .addColumn('id', idType(engine), id)
+        .addColumn('machine_id', 'text', (c) => c.notNull())
+        .addColumn('password_hash', 'text', (c) => c.notNull())
+        .addColumn('ip_address', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addColumn('last_push', 'bigint')
+        .addColumn('last_heartbeat', 'bigint')
+        .addColumn('is_validated', 'integer', (c) => c.notNull())
+        .addColumn('version', 'text', (c) => c.notNull())
+        .addColumn('scenarios', 'text', (c) => c.notNull())
+        .addColumn('auth_type', 'text', (c) => c.notNull())
+        .addColumn('os_name', 'text', (c) => c.notNull())
+        .addColumn('os_version', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('machines_machine_id_key').on('machines').column('machine_id').unique().execute();
+
+      await db.schema
+        .createTable('bouncers')
+        .addColumn('id', idType(engine), id)
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('api_key_hash', 'text', (c) => c.notNull())
+        .addColumn('ip_address', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addColumn('last_pull', 'bigint')
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('version', 'text', (c) => c.notNull())
+        .addColumn('auth_type', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('bouncers_name_key').on('bouncers').column('name').unique().execute();
+      await db.schema.createIndex('bouncers_api_key_hash_key').on('bouncers').column('api_key_hash').unique().execute();
+
+      await db.schema
+        .createTable('usage_metrics')
+        .addColumn('id', idType(engine), id)
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('received_at', 'bigint', (c) => c.notNull())
+        .addColumn('payload', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('usage_metrics_received_at_idx').on('usage_metrics').column('received_at').execute();
+
+      // Existing decisions count as changed when they were made.
+      await db.schema.alterTable('decisions').addColumn('updated_at', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+      await sql`update decisions set updated_at = created_at`.execute(db);
+      await db.schema.createIndex('decisions_updated_at_idx').on('decisions').column('updated_at').execute();
+
+      // Alerts stored twice under one uuid before this migration keep their rows, renamed
+      // `<uuid>#<id>`, so the unique index can be built without losing anything.
+      await sql`update alerts set uuid = uuid || '#' || cast(id as text)
+        where id > (select min(a2.id) from alerts as a2 where a2.uuid = alerts.uuid)`.execute(db);
+      await db.schema.createIndex('alerts_uuid_key').on('alerts').column('uuid').unique().execute();
+    },
+    async down(db: AnyDb): Promise<void> {
+      await db.schema.dropIndex('alerts_uuid_key').execute();
+      await db.schema.dropIndex('decisions_updated_at_idx').execute();
+      await db.schema.alterTable('decisions').dropColumn('updated_at').execute();
+      await db.schema.dropTable('usage_metrics').execute();
+      await db.schema.dropTable('bouncers').execute();
+      await db.schema.dropTable('machines').execute();
+    },
+  };
+}
+
 /** Every migration, by name; names sort in the order they apply. New ones are appended, never edited. */
 export function storeMigrations(engine: SqlEngine): Record<string, Migration> {
-  return { '0001_init': init(engine) };
+  return { '0001_init': init(engine), '0002_lapi_clients': lapiClients(engine) };
 }
 
 class InCodeProvider implements MigrationProvider {
@@ -133,14 +209,22 @@ class InCodeProvider implements MigrationProvider {
 
 /**
  * Brings the schema to the latest version; a no-op when it already is. `where` names the database
- * (a path, a host) for the error message.
+ * (a path, a host) for the error message; `schema` is the PostgreSQL schema herd's tables live in.
  */
 export async function migrateToLatest(
   db: Kysely<unknown>,
   migrations: Record<string, Migration>,
   where: string,
+  schema?: string,
 ): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: new InCodeProvider(migrations), ...migrationTables });
+  // With a schema, Kysely looks for its bookkeeping tables there only; without, a herd_migration
+  // table in any schema of the database would count.
+  const migrator = new Migrator({
+    db,
+    provider: new InCodeProvider(migrations),
+    ...migrationTables,
+    ...(schema !== undefined ? { migrationTableSchema: schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error !== undefined) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;

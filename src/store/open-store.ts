@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { HerdError, errorMessage, silentLogger, type Clock, type Logger } from '../core/index.js';
 import { migrateToLatest, storeMigrations } from './migrations.js';
+import { openPostgresStore } from './open-postgres.js';
 import { createSqlStore } from './sql-store.js';
 import type { Store, StoreConfig } from './store-api.js';
 import type { Tables } from './tables.js';
@@ -60,16 +61,24 @@ function withStatementCache(database: Database.Database): Database.Database {
 }
 
 /**
- * Opens the store and migrates it to the latest schema (a no-op when it already is). The clock
- * stamps what is stored (`createdAt`, cursors' times) and decides which decisions are active.
- * Throws `HERD_STORE_OPEN` when the database cannot be opened, `HERD_STORE_MIGRATE` when its
- * schema cannot be brought up to date.
+ * Opens the store — a SQLite file or a PostgreSQL database — and migrates it to the latest schema
+ * (a no-op when it already is). The clock stamps what is stored (`createdAt`, cursors' times) and
+ * decides which decisions are active. Throws `HERD_STORE_CONFIG` for an unknown type or bad
+ * settings, `HERD_STORE_OPEN` when the database cannot be opened or reached, `HERD_STORE_MIGRATE`
+ * when its schema cannot be brought up to date.
  */
 export async function openStore(config: StoreConfig, deps: { clock: Clock; logger?: Logger }): Promise<Store> {
-  if (config.type !== 'sqlite') {
-    throw new HerdError('HERD_STORE_CONFIG', `unknown store type "${String((config as { type: unknown }).type)}"; use "sqlite"`);
+  switch (config.type) {
+    case 'sqlite':
+      return openSqliteStore(config.path, deps);
+    case 'postgres':
+      return openPostgresStore(config, deps);
+    default:
+      throw new HerdError(
+        'HERD_STORE_CONFIG',
+        `unknown store type "${String((config as { type: unknown }).type)}"; use "sqlite" (with a path) or "postgres" (with a url)`,
+      );
   }
-  return openSqliteStore(config.path, deps);
 }
 
 /**

@@ -51,11 +51,12 @@ function msToTime(ms: number | string | null): string {
   return ms === null ? '' : new Date(Number(ms)).toISOString();
 }
 
-export function alertToRow(alert: Alert, createdAt: number): Insertable<AlertsTable> {
+/** The row of an alert; `uuid` replaces the alert's (the store gives one to an alert without). */
+export function alertToRow(alert: Alert, createdAt: number, uuid: string = alert.uuid): Insertable<AlertsTable> {
   const src = alert.source;
   const bounds = alertSourceBounds(alert);
   return {
-    uuid: alert.uuid,
+    uuid,
     machine_id: alert.machineId,
     scenario: alert.scenario,
     scenario_hash: alert.scenarioHash,
@@ -134,6 +135,7 @@ export function decisionToRow(d: Decision, alertId: number | null, now: number):
     // 0 means "not set yet": the decision is made when it is stored.
     created_at: d.createdAt > 0 ? d.createdAt : now,
     until: d.until,
+    updated_at: now,
     ip_size: bounds.size,
     start_ip: bounds.start,
     end_ip: bounds.end,
@@ -154,4 +156,8 @@ export function rowToDecision(row: Selectable<DecisionsTable>): Decision {
     until: Number(row.until),
     alertId: row.alert_id === null ? 0 : Number(row.alert_id),
   };
+}
+
+export function rowToChangedDecision(row: Selectable<DecisionsTable>): Decision & { updatedAt: number } {
+  return { ...rowToDecision(row), updatedAt: Number(row.updated_at) };
 }

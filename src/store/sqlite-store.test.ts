@@ -8,15 +8,20 @@ import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../core/index.js';
 import { openStore } from './index.js';
-import { describeStoreSuite } from './store-suite.js';
-import { T0, alertsInBatch, sampleAlert, sampleDecision } from './store-fixtures.js';
+import { Kysely, SqliteDialect } from 'kysely';
+import { describeStoreSuite, expectUpgradedFrom0001 } from './store-suite.js';
+import { T0, alertsInBatch, sampleAlert, sampleDecision, seedSchema0001 } from './store-fixtures.js';
+import type { Tables } from './tables.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'herd-store-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let fileNo = 0;
 const freshPath = (): string => join(dir, `store-${++fileNo}.db`);
 
-describeStoreSuite('SQLite', (clock) => openStore({ type: 'sqlite', path: freshPath() }, { clock }));
+describeStoreSuite('SQLite', () => {
+  const path = freshPath();
+  return Promise.resolve((clock) => openStore({ type: 'sqlite', path }, { clock }));
+});
 
 describe('SQLite store files', () => {
   const clock = new ManualClock(T0);
@@ -46,9 +51,22 @@ describe('SQLite store files', () => {
       await store.close();
     }
     const raw = new Database(path, { readonly: true });
-    expect(raw.prepare('select name from herd_migration').all()).toEqual([{ name: '0001_init' }]);
+    expect(raw.prepare('select name from herd_migration order by name').all()).toEqual([{ name: '0001_init' }, { name: '0002_lapi_clients' }]);
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     raw.close();
+  });
+
+  it('upgrades a database of schema 0001: duplicate alert uuids renamed, decisions changed when made', async () => {
+    const path = freshPath();
+    const old = new Kysely<Tables>({ dialect: new SqliteDialect({ database: new Database(path) }) });
+    await seedSchema0001(old, 'sqlite');
+    await old.destroy();
+    const store = await openStore({ type: 'sqlite', path }, { clock });
+    try {
+      await expectUpgradedFrom0001(store);
+    } finally {
+      await store.close();
+    }
   });
 
   it('refuses a path it cannot write with HERD_STORE_OPEN naming the path and what to check', async () => {

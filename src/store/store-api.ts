@@ -2,10 +2,63 @@ import type { Alert } from '../scenarios/index.js';
 import type { Decision } from '../decisions/index.js';
 import type { Cursor } from '../acquisition/index.js';
 
-/** Where the store lives. PostgreSQL (`{ type: 'postgres', … }`) comes next. */
-export type StoreConfig = { type: 'sqlite'; path: string };
+/**
+ * Where the store lives: an embedded SQLite file (one host), or a PostgreSQL database shared by
+ * every process of a deployment (`url` is `postgres://user:pass@host:port/db`; `poolSize`
+ * connections at most, 10 by default).
+ */
+export type StoreConfig = { type: 'sqlite'; path: string } | { type: 'postgres'; url: string; poolSize?: number };
 
-/** An alert to store together with the decisions it produced. */
+/** An agent allowed to push alerts (CrowdSec's `machines` table). Times are ms since epoch. */
+export interface Machine {
+  id: number;
+  /** Its login, unique. */
+  machineId: string;
+  passwordHash: string;
+  ipAddress: string;
+  createdAt: number;
+  updatedAt: number;
+  lastPush: number | null;
+  lastHeartbeat: number | null;
+  isValidated: boolean;
+  version: string;
+  /** The scenarios it runs, as it reported them (comma-separated). */
+  scenarios: string;
+  authType: 'password' | 'tls';
+  osName: string;
+  osVersion: string;
+}
+
+/** A bouncer allowed to pull decisions (CrowdSec's `bouncers` table). Times are ms since epoch. */
+export interface Bouncer {
+  id: number;
+  /** Unique. */
+  name: string;
+  /** Hash of its API key, unique: a request's key is looked up by it. */
+  apiKeyHash: string;
+  ipAddress: string;
+  createdAt: number;
+  updatedAt: number;
+  lastPull: number | null;
+  /** Its User-Agent. */
+  type: string;
+  version: string;
+  authType: 'api-key' | 'tls';
+}
+
+/** One report received on POST /v1/usage-metrics, as stored. */
+export interface UsageMetricsReport {
+  id: number;
+  kind: 'bouncer' | 'machine';
+  /** The bouncer's or machine's name. */
+  name: string;
+  /** When the store received it (ms). */
+  receivedAt: number;
+  /** The report as received (JSON text). */
+  payload: string;
+}
+
+/** An alert to store together with the decisions it produced. Alert uuids are unique in the store; an empty one is replaced by a random uuid. */
 export interface AlertToStore {
   alert: Alert;
   decisions?: Decision[];
@@ -23,6 +76,13 @@ export interface CommitBatch {
   cursors?: Cursor[];
   /** Added to the stored values (created at 0). */
   counters?: Record<string, number>;
+  /**
+   * An alert whose uuid is already stored (or repeats within the batch) is not stored again, and
+   * neither are its decisions; its `alertIds` entry is the stored alert's id. A retried push is
+   * then idempotent, even when two processes store the same alert at the same time. Without it, a
+   * uuid that exists fails the whole commit.
+   */
+  skipExistingAlerts?: boolean;
 }
 
 /**
@@ -105,8 +165,9 @@ export const defaultFlushPolicy: Readonly<Required<FlushPolicy>> = Object.freeze
 export interface Store {
   /**
    * Writes a batch in ONE transaction: alerts with their decisions, standalone decisions, cursors
-   * (upsert) and counter increments. Returns the new ids in input order: `alertIds` per alert,
-   * `decisionIds` for the alerts' decisions (in alert order) then the standalone ones.
+   * (upsert) and counter increments. Returns the ids in input order: `alertIds` per alert,
+   * `decisionIds` for the alerts' decisions (in alert order; none for an alert skipped by
+   * `skipExistingAlerts`) then the standalone ones.
    * Throws `HERD_STORE_COMMIT` (and writes nothing) when any part fails.
    */
   commit(batch: CommitBatch): Promise<{ alertIds: number[]; decisionIds: number[] }>;
@@ -136,6 +197,54 @@ export interface Store {
    * `decisionsDeleted` includes the decisions of deleted alerts.
    */
   flush(policy: FlushPolicy): Promise<{ alertsDeleted: number; decisionsDeleted: number }>;
+  /**
+   * Decisions created or changed (expired early) after `since` (ms, `updatedAt > since`), oldest
+   * change first, for keeping an in-memory index in step across processes. `updatedAt` is the
+   * commit's clock time for a new decision and the `now` given to `expireDecisions` for an ended
+   * one. With `limit`, a page never ends inside one `updatedAt` (it may hold more rows than
+   * `limit`), so asking again with the last `updatedAt` misses nothing. Writers' clocks and
+   * transactions that commit late can still put a change slightly in the past: a follower should
+   * ask from a little before its last `updatedAt` and skip what it already has (same id and
+   * `updatedAt`). Decisions removed by `deleteAlerts` or `flush` do not appear.
+   */
+  decisionsChangedSince(since: number, limit?: number): Promise<(Decision & { updatedAt: number })[]>;
+
+  /** Adds a machine, stamped created/updated now. Throws `HERD_STORE_CONFLICT` if its `machineId` exists. */
+  addMachine(m: Omit<Machine, 'id' | 'createdAt' | 'updatedAt'>): Promise<Machine>;
+  /** The machine with this login, or null. */
+  getMachine(machineId: string): Promise<Machine | null>;
+  /** Every machine, by id. */
+  listMachines(): Promise<Machine[]>;
+  /**
+   * Changes the given fields of a machine; `updatedAt` is set to now unless the patch gives it.
+   * Returns false when no machine has this login.
+   */
+  updateMachine(machineId: string, patch: Partial<Omit<Machine, 'id' | 'machineId' | 'createdAt'>>): Promise<boolean>;
+  /** Removes a machine (its alerts stay); false when there was none. */
+  deleteMachine(machineId: string): Promise<boolean>;
+
+  /** Adds a bouncer, stamped created/updated now. Throws `HERD_STORE_CONFLICT` if its name or key hash exists. */
+  addBouncer(b: Omit<Bouncer, 'id' | 'createdAt' | 'updatedAt'>): Promise<Bouncer>;
+  /** The bouncer holding this API key hash, or null (an index lookup: fit for every request). */
+  getBouncerByKeyHash(apiKeyHash: string): Promise<Bouncer | null>;
+  /** The bouncer with this name, or null. */
+  getBouncer(name: string): Promise<Bouncer | null>;
+  /** Every bouncer, by id. */
+  listBouncers(): Promise<Bouncer[]>;
+  /**
+   * Changes the given fields of a bouncer; `updatedAt` is set to now unless the patch gives it.
+   * Returns false when no bouncer has this name. Throws `HERD_STORE_CONFLICT` when the new
+   * `apiKeyHash` belongs to another bouncer.
+   */
+  updateBouncer(name: string, patch: Partial<Omit<Bouncer, 'id' | 'name' | 'createdAt'>>): Promise<boolean>;
+  /** Removes a bouncer; false when there was none. */
+  deleteBouncer(name: string): Promise<boolean>;
+
+  /** Keeps one usage-metrics report (POST /v1/usage-metrics), stamped with the store clock. */
+  addUsageMetrics(kind: 'bouncer' | 'machine', name: string, payload: string): Promise<void>;
+  /** Stored usage-metrics reports received after `since` (ms; all when absent), oldest first. */
+  listUsageMetrics(q?: { kind?: 'bouncer' | 'machine'; name?: string; since?: number; limit?: number }): Promise<UsageMetricsReport[]>;
+
   /** Closes the database; the store is unusable afterwards. */
   close(): Promise<void>;
 }

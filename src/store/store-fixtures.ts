@@ -1,5 +1,9 @@
+import type { Kysely } from 'kysely';
 import type { Alert } from '../scenarios/index.js';
 import type { Decision } from '../decisions/index.js';
+import { migrateToLatest, storeMigrations, type SqlEngine } from './migrations.js';
+import { alertToRow, decisionToRow } from './rows.js';
+import type { Tables } from './tables.js';
 
 /** Sample alerts and decisions for the store's tests (and the crash child). */
 
@@ -69,4 +73,19 @@ export function sampleDecision(overrides: Partial<Decision> = {}): Decision {
 /** An alert on one IP, with its source fields consistent. */
 export function alertOn(ip: string, overrides: Partial<Alert> = {}): Alert {
   return sampleAlert({ source: { scope: 'Ip', value: ip, ip }, ...overrides });
+}
+
+/**
+ * Fills an empty database with what herd stored before migration 0002 (schema 0001 only): two
+ * alerts sharing a uuid (as a retried push could leave them), one more, and a decision each made
+ * at distinct times. The upgrade tests open a store on it afterwards.
+ */
+export async function seedSchema0001(db: Kysely<Tables>, engine: SqlEngine): Promise<void> {
+  await migrateToLatest(db as unknown as Kysely<unknown>, { '0001_init': storeMigrations(engine)['0001_init'] }, 'the test database');
+  for (const [i, uuid] of ['same', 'same', 'other'].entries()) {
+    const alert = alertOn(`192.0.2.${i}`, { uuid });
+    const { id } = await db.insertInto('alerts').values(alertToRow(alert, T0 + i)).returning('id').executeTakeFirstOrThrow();
+    const { updated_at: _, ...row } = decisionToRow(sampleDecision({ uuid: `d${i}`, createdAt: T0 + 10 * i }), Number(id), T0);
+    await (db as unknown as Kysely<{ decisions: typeof row }>).insertInto('decisions').values(row).execute();
+  }
 }

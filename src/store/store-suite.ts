@@ -5,20 +5,26 @@ import { ipInRange } from '../ip/index.js';
 import type { Decision } from '../decisions/index.js';
 import type { Store } from './store-api.js';
 import { T0, alertOn, sampleAlert, sampleDecision } from './store-fixtures.js';
+import { describeLapiStoreSuite } from './lapi-store-suite.js';
+
+/** Opens a store on one database; called twice, two instances share it (like two processes). */
+export type StoreOpener = (clock: Clock) => Promise<Store>;
 
 /**
  * The behaviour every store engine must have, as one suite: `sqlite-store.test.ts` runs it on
- * SQLite files, and the PostgreSQL tests run the same suite on a real server. `makeStore` returns a
- * fresh, empty, migrated store; the suite closes it.
+ * SQLite files, and `postgres-store.test.ts` on a real PostgreSQL server. `newDatabase` makes a
+ * fresh, empty database per test and returns how to open stores on it; the suite closes them.
  */
-export function describeStoreSuite(engine: string, makeStore: (clock: Clock) => Promise<Store>): void {
+export function describeStoreSuite(engine: string, newDatabase: () => Promise<StoreOpener>): void {
+  describe(`store on ${engine}: local API clients, idempotent pushes, followers`, () => describeLapiStoreSuite(newDatabase));
   describe(`store on ${engine}`, () => {
     let clock: ManualClock;
     let store: Store;
 
     beforeEach(async () => {
       clock = new ManualClock(T0);
-      store = await makeStore(clock);
+      const open = await newDatabase();
+      store = await open(clock);
       return async () => {
         await store.close();
       };
@@ -432,4 +438,23 @@ export function describeStoreSuite(engine: string, makeStore: (clock: Clock) => 
       });
     });
   });
+}
+
+/** What a store opened on `seedSchema0001`'s database must show once migration 0002 ran. */
+export async function expectUpgradedFrom0001(store: Store): Promise<void> {
+  const alerts = await store.listAlerts({});
+  const byIp = new Map(alerts.map((a) => [a.source.value, a]));
+  expect(alerts).toHaveLength(3);
+  expect(byIp.get('192.0.2.0')?.uuid).toBe('same');
+  expect(byIp.get('192.0.2.1')?.uuid).toBe(`same#${byIp.get('192.0.2.1')?.id}`);
+  expect(byIp.get('192.0.2.2')?.uuid).toBe('other');
+  expect(alerts.every((a) => a.decisions.length === 1)).toBe(true);
+  // Decisions from before count as changed when they were made.
+  expect((await store.decisionsChangedSince(0)).map((d) => [d.uuid, d.updatedAt])).toEqual([
+    ['d0', T0],
+    ['d1', T0 + 10],
+    ['d2', T0 + 20],
+  ]);
+  const again = await store.commit({ alerts: [{ alert: alertOn('192.0.2.0', { uuid: 'same' }) }], skipExistingAlerts: true });
+  expect(again.alertIds).toEqual([byIp.get('192.0.2.0')?.id]);
 }

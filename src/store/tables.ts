@@ -54,6 +54,8 @@ export interface DecisionsTable {
   simulated: number;
   created_at: number;
   until: number;
+  /** When the row was inserted or ended early (ms): followers in other processes read changes by it. */
+  updated_at: number;
   /** 4 or 16 for an IP or range, 0 otherwise. */
   ip_size: number;
   /** First and last address as 32 hex digits in one 128-bit space; null when not an IP or range. */
@@ -75,9 +77,51 @@ export interface CountersTable {
   value: number;
 }
 
+/** Booleans are 0/1 integers, times ms, like everywhere else. */
+export interface MachinesTable {
+  id: Generated<number>;
+  machine_id: string;
+  password_hash: string;
+  ip_address: string;
+  created_at: number;
+  updated_at: number;
+  last_push: number | null;
+  last_heartbeat: number | null;
+  is_validated: number;
+  version: string;
+  scenarios: string;
+  auth_type: 'password' | 'tls';
+  os_name: string;
+  os_version: string;
+}
+
+export interface BouncersTable {
+  id: Generated<number>;
+  name: string;
+  api_key_hash: string;
+  ip_address: string;
+  created_at: number;
+  updated_at: number;
+  last_pull: number | null;
+  type: string;
+  version: string;
+  auth_type: 'api-key' | 'tls';
+}
+
+export interface UsageMetricsTable {
+  id: Generated<number>;
+  kind: 'bouncer' | 'machine';
+  name: string;
+  received_at: number;
+  payload: string;
+}
+
 export interface Tables {
   alerts: AlertsTable;
   decisions: DecisionsTable;
   cursors: CursorsTable;
   counters: CountersTable;
+  machines: MachinesTable;
+  bouncers: BouncersTable;
+  usage_metrics: UsageMetricsTable;
 }
