@@ -105,7 +105,7 @@ describe('herd start across kill -9 and log rotation', () => {
       for (let i = 0; i < count; i++) chunk += seqLine(++written);
       appendFileSync(log, chunk);
     };
-    const start = () => startHerd(['start', '--config', join(dir, 'herd.yaml')], { cwd: dir });
+    const start = () => startHerd(['start', '--config', join(dir, 'herd.yaml'), '--listen', '127.0.0.1:0'], { cwd: dir });
     const kill = async (child: ReturnType<typeof start>) => {
       child.kill('SIGKILL');
       await exited(child);

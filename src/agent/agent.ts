@@ -7,9 +7,10 @@ import { LIVE, TIMEMACHINE, type ExpectMode } from '../parse/index.js';
 import { BucketEngine } from '../scenarios/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { loadContent, type LoadedContent } from './content.js';
+import { createDecider, type Decide } from './decider.js';
 import type { HerdConfig } from './herd-config.js';
 import { Pipeline } from './pipeline.js';
-import { runSources, type RunTotals } from './runner.js';
+import { runSources, type CommitInfo, type RunTotals } from './runner.js';
 
 /**
  * Wiring for the commands: opens the store in the data directory, loads content, builds the
@@ -39,10 +40,18 @@ export interface Engine {
   pipeline: Pipeline;
   engine: BucketEngine;
   history: DecisionHistory;
+  /** Alert → decisions (profiles, whitelist, one active decision per offender), also for the local API. */
+  decide: Decide;
 }
 
-/** Loads content and builds the pipeline; past decisions come from the store (for repeat offenders). */
-export async function buildEngine(config: HerdConfig, deps: { mode: ExpectMode; clock: Clock; logger: Logger; store: Store | null }): Promise<Engine> {
+/**
+ * Loads content and builds the pipeline; past decisions come from the store (for repeat offenders).
+ * `decisions: false` builds an agent that only detects (a local API elsewhere decides).
+ */
+export async function buildEngine(
+  config: HerdConfig,
+  deps: { mode: ExpectMode; clock: Clock; logger: Logger; store: Store | null; decisions?: boolean },
+): Promise<Engine> {
   const history = new DecisionHistory(() => deps.clock.now());
   if (deps.store) for (const d of await deps.store.listDecisions({})) history.add(d);
   const content = loadContent(config, { clock: deps.clock, logger: deps.logger, history });
@@ -52,18 +61,28 @@ export async function buildEngine(config: HerdConfig, deps: { mode: ExpectMode; 
     maxBuckets: config.maxBucketsPerScenario,
     onExprError: (scenario, what, detail) => deps.logger.debug({ scenario, what, detail }, 'scenario expression error'),
   });
-  const pipeline = new Pipeline({
+  let pipeline: Pipeline | null = null;
+  const decide = createDecider({
+    profiles: content.profiles,
+    whitelist: new DecisionWhitelist(config.decisionWhitelist ?? DEFAULT_DECISION_WHITELIST),
+    history,
+    clock: deps.clock,
+    report: (what, detail) => {
+      if (what === 'profile_error') deps.logger.warn({ detail }, 'profile error');
+      pipeline?.count(what === 'whitelisted' ? 'decisions_whitelisted_total' : what === 'deduplicated' ? 'decisions_deduplicated_total' : 'profile_errors_total');
+    },
+  });
+  pipeline = new Pipeline({
     parser: content.parser,
     engine,
-    profiles: content.profiles,
+    decide: deps.decisions === false ? null : decide,
     history,
-    whitelist: new DecisionWhitelist(config.decisionWhitelist ?? DEFAULT_DECISION_WHITELIST),
     mode: deps.mode,
     clock: deps.clock,
     logger: deps.logger,
     nodeCounters: content.nodeCounters,
   });
-  return { content, pipeline, engine, history };
+  return { content, pipeline, engine, history, decide };
 }
 
 export interface ReplayOptions {
@@ -74,6 +93,9 @@ export interface ReplayOptions {
   logger: Logger;
   signal?: AbortSignal;
   stdin?: AsyncIterable<Buffer | string>;
+  /** An open store to write to (kept open); by default the configured one is opened and closed. */
+  store?: Store;
+  onCommit?(info: CommitInfo): void;
 }
 
 export interface ReplaySummary extends RunTotals {
@@ -83,17 +105,18 @@ export interface ReplaySummary extends RunTotals {
 /** `herd replay`: reads a file or stdin to its end with the time written in the lines. */
 export async function replay(config: HerdConfig, opts: ReplayOptions): Promise<ReplaySummary> {
   const source = createReplaySource({ dsn: opts.dsn, type: opts.type, labels: opts.labels, stdin: opts.stdin, clock: opts.clock });
-  const store = await openHerdStore(config, { clock: opts.clock, logger: opts.logger });
+  const store = opts.store ?? (await openHerdStore(config, { clock: opts.clock, logger: opts.logger }));
   try {
     const { pipeline } = await buildEngine(config, { mode: TIMEMACHINE, clock: opts.clock, logger: opts.logger, store });
     const totals = await runSources([source], pipeline, store, {
       follow: false,
       signal: opts.signal ?? new AbortController().signal,
       logger: opts.logger,
+      ...(opts.onCommit ? { onCommit: opts.onCommit } : {}),
     });
     return { ...totals, source: source.metrics };
   } finally {
-    await store.close();
+    if (!opts.store) await store.close();
   }
 }
 

@@ -6,8 +6,11 @@
 export { loadHerdConfig, builtinContentDir, isSimulated, configSchema, DEFAULT_DATA_DIR, DEFAULT_LISTEN, type HerdConfig } from './herd-config.js';
 export { loadContent, contentHelpers, type LoadedContent } from './content.js';
 export { Pipeline, type Drained, type AlertWithDecisions } from './pipeline.js';
-export { runSources, type RunOptions, type RunTotals } from './runner.js';
+export { runSources, type RunOptions, type RunTotals, type CommitInfo } from './runner.js';
 export { openHerdStore, storeExists, buildEngine, replay, LIVE, TIMEMACHINE, type Engine, type ReplaySummary } from './agent.js';
 export { explainLine, formatExplanation, type Explanation } from './explain.js';
-export { follow, acquisitionOf, defaultAcquisition, DEFAULT_LOGS, type StartOptions } from './start.js';
+export { follow, acquisitionOf, defaultAcquisition, sourcesOf, startFlush, DEFAULT_LOGS, type FollowOptions } from './start.js';
+export { runMainJob, type MainJobOptions, type MainJobMode } from './main-job.js';
+export { startLocalApi, jwtSecretOf } from './local-api.js';
+export { createDecider, type Decide } from './decider.js';
 export { writeSampleLogs, SAMPLE_SEED, type SampleLogs } from './sample-logs.js';

@@ -1,6 +1,7 @@
 import type { Line } from '../acquisition/index.js';
 import type { Clock, Logger } from '../core/index.js';
-import { evaluateProfiles, type DecisionHistory, type DecisionWhitelist, type NewDecision, type RuntimeProfile } from '../decisions/index.js';
+import type { DecisionHistory, NewDecision } from '../decisions/index.js';
+import type { Decide } from './decider.js';
 import { newLogEvent, NodeRuntimeError, type ExpectMode, type NodeCounters, type NodeIssues, type ParserPipeline } from '../parse/index.js';
 import type { Alert, BucketEngine, Overflow } from '../scenarios/index.js';
 
@@ -25,9 +26,9 @@ export interface Drained {
 export interface PipelineDeps {
   parser: ParserPipeline;
   engine: BucketEngine;
-  profiles: readonly RuntimeProfile[];
+  /** Alert → decisions; null for an agent that pushes its alerts to a local API (which decides). */
+  decide: Decide | null;
   history: DecisionHistory;
-  whitelist: DecisionWhitelist;
   mode: ExpectMode;
   /** Wall clock: decisions last from the moment they are made, even when replaying old logs. */
   clock: Clock;
@@ -142,23 +143,7 @@ export class Pipeline implements NodeIssues {
         this.bump(`alerts_repeated_total{scenario="${escapeLabel(alert.scenario)}"}`, 1);
         continue;
       }
-      const covered = this.deps.whitelist.covering(alert.source.scope, alert.source.value);
-      let decisions: NewDecision[] = [];
-      if (covered) {
-        this.bump('decisions_whitelisted_total', 1);
-      } else {
-        const outcome = evaluateProfiles(this.deps.profiles, alert, now);
-        for (const e of outcome.errors) this.report('profile_error', '', e);
-        // An offender already under an active decision of the same type gets no second one: the
-        // alert is kept, and repeat-offender escalation counts offences (a decision made after the
-        // previous one ended), not every alert of a burst.
-        decisions = outcome.decisions.filter((d) => {
-          if (d.simulated || this.deps.history.activeUntil(d.value, d.type) === 0) return true;
-          this.bump('decisions_deduplicated_total', 1);
-          return false;
-        });
-        for (const d of decisions) this.deps.history.add(d);
-      }
+      const decisions = this.deps.decide ? this.deps.decide(alert) : [];
       this.pending.push({ alert, decisions });
       let until = 0;
       for (const d of decisions) if (!d.simulated && d.until > until) until = d.until;
@@ -181,6 +166,11 @@ export class Pipeline implements NodeIssues {
     this.issueCounts.set(key, n);
     this.bump(`pipeline_errors_total{kind="${kind}"}`, 1);
     if (n === 1 || n % LOG_EVERY === 0) this.deps.logger.warn({ kind, where, detail, occurrences: n }, 'content error');
+  }
+
+  /** Counts something that happened outside the line path (the decider's outcomes). */
+  count(name: string, by = 1): void {
+    this.bump(name, by);
   }
 
   private bump(name: string, by: number): void {

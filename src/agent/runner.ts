@@ -1,5 +1,6 @@
 import type { Cursor, LineSource } from '../acquisition/index.js';
 import type { Logger } from '../core/index.js';
+import type { Decision } from '../decisions/index.js';
 import type { Store } from '../store/index.js';
 import type { Pipeline } from './pipeline.js';
 
@@ -18,12 +19,20 @@ export interface RunOptions {
   signal: AbortSignal;
   logger: Logger;
   /** Called after each commit. */
-  onCommit?(info: { lines: number; alerts: number; decisions: number }): void;
+  onCommit?(info: CommitInfo): void;
   /**
    * Follow mode: run the pipeline's housekeeping this often even when no line arrives (idle buckets
    * expire, counter buckets fire) and store what it produced.
    */
   tickEveryMs?: number;
+}
+
+export interface CommitInfo {
+  lines: number;
+  alerts: number;
+  decisions: number;
+  /** The decisions just stored, with their ids (for a local API in the same process). */
+  stored: Decision[];
 }
 
 export interface RunTotals {
@@ -49,15 +58,15 @@ export async function runSources(sources: readonly LineSource[], pipeline: Pipel
       pendingCursors = new Map();
       pendingLines = 0;
       if (drained.alerts.length === 0 && cursors.length === 0 && Object.keys(drained.counters).length === 0) return;
-      await store.commit({
-        alerts: drained.alerts.map((a) => ({ alert: a.alert, decisions: a.decisions.map((d) => ({ ...d, id: 0, alertId: 0 })) })),
-        cursors,
-        counters: drained.counters,
+      const alerts = drained.alerts.map((a) => ({ alert: a.alert, decisions: a.decisions.map((d) => ({ ...d, id: 0, alertId: 0 })) }));
+      const { alertIds, decisionIds } = await store.commit({ alerts, cursors, counters: drained.counters });
+      const stored: Decision[] = [];
+      alerts.forEach((a, i) => {
+        for (const d of a.decisions) stored.push({ ...d, alertId: alertIds[i]!, id: decisionIds[stored.length]! });
       });
-      const decisions = drained.alerts.reduce((n, a) => n + a.decisions.length, 0);
       totals.alerts += drained.alerts.length;
-      totals.decisions += decisions;
-      opts.onCommit?.({ lines, alerts: drained.alerts.length, decisions });
+      totals.decisions += stored.length;
+      opts.onCommit?.({ lines, alerts: drained.alerts.length, decisions: stored.length, stored });
     });
     return chain;
   };

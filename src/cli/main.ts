@@ -5,8 +5,10 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { HerdError } from '../core/index.js';
 import { registerAlerts } from './alerts.js';
+import { registerBouncers } from './bouncers.js';
 import { registerDecisions } from './decisions.js';
 import { registerExplain } from './explain.js';
+import { registerMachines } from './machines.js';
 import { registerMetrics } from './metrics.js';
 import { registerReplay } from './replay.js';
 import { registerStart } from './start.js';
@@ -38,6 +40,8 @@ export function buildProgram(): Command {
   registerReplay(program);
   registerDecisions(program);
   registerAlerts(program);
+  registerBouncers(program);
+  registerMachines(program);
   registerExplain(program);
   registerMetrics(program);
   for (const cmd of program.commands) {
