@@ -87,6 +87,11 @@ export const configSchema = z
             login: yOptString(),
             password: yOptString(),
             credentials_file: yOptString(),
+            /** PEM CA to trust for an https url (else the system's CAs). */
+            ca_file: yOptString(),
+            /** A client certificate (PEM) and key, for an API that checks agents' certificates. */
+            cert_file: yOptString(),
+            key_file: yOptString(),
           })
           .strict()
           .optional(),
@@ -122,7 +127,7 @@ export interface HerdConfig {
       tls: { certFile: string; keyFile: string; caFile?: string; clientVerification: 'none' | 'request' | 'require'; bouncerOu?: string; agentOu?: string } | null;
     };
     /** Where `herd agent` sends its alerts (CrowdSec's local_api_credentials.yaml keys). */
-    client: { url: string | null; login: string | null; password: string | null };
+    client: { url: string | null; login: string | null; password: string | null; caFile: string | null; certFile: string | null; keyFile: string | null };
   };
   /** The file the configuration came from, if any. */
   file: string | null;
@@ -208,7 +213,13 @@ function apiConfigOf(file: HerdConfigFile, rel: (p: string) => string): HerdConf
     }
     const docs = parseYamlDocuments(text, path);
     const v = (docs[0] ? plain(docs[0].value) : {}) as Record<string, unknown>;
-    creds = { url: v.url as string | undefined, login: v.login as string | undefined, password: v.password as string | undefined };
+    const text_ = (key: string): string | undefined => {
+      const x = v[key];
+      if (x === undefined || x === null) return undefined;
+      if (typeof x !== 'string' && typeof x !== 'number') throw new HerdError('HERD_CONFIG_INVALID', `${key} in api.client.credentials_file must be a string`, { where: path });
+      return String(x);
+    };
+    creds = { url: text_('url'), login: text_('login'), password: text_('password') };
   }
   return {
     server: {
@@ -227,7 +238,14 @@ function apiConfigOf(file: HerdConfigFile, rel: (p: string) => string): HerdConf
           }
         : null,
     },
-    client: { url: client.url ?? creds.url ?? null, login: client.login ?? creds.login ?? null, password: client.password ?? creds.password ?? null },
+    client: {
+      url: client.url ?? creds.url ?? null,
+      login: client.login ?? creds.login ?? null,
+      password: client.password ?? creds.password ?? null,
+      caFile: client.ca_file ? rel(client.ca_file) : null,
+      certFile: client.cert_file ? rel(client.cert_file) : null,
+      keyFile: client.key_file ? rel(client.key_file) : null,
+    },
   };
 }
 

@@ -11,6 +11,9 @@ export { openHerdStore, storeExists, buildEngine, replay, LIVE, TIMEMACHINE, typ
 export { explainLine, formatExplanation, type Explanation } from './explain.js';
 export { follow, acquisitionOf, defaultAcquisition, sourcesOf, startFlush, DEFAULT_LOGS, type FollowOptions } from './start.js';
 export { runMainJob, type MainJobOptions, type MainJobMode } from './main-job.js';
+export { runAgentJob, clientOf, type AgentJobOptions, type AgentJobResult } from './agent-job.js';
+export { AlertForwarder, type AlertPusher, type ForwarderOptions, type ForwarderStats } from './alert-forwarder.js';
+export { WatcherClient, LapiAnswerError, type WatcherCredentials } from './watcher-client.js';
 export { startLocalApi, jwtSecretOf } from './local-api.js';
 export { createDecider, type Decide } from './decider.js';
 export { writeSampleLogs, SAMPLE_SEED, type SampleLogs } from './sample-logs.js';

@@ -20,6 +20,8 @@ export interface RunOptions {
   logger: Logger;
   /** Called after each commit. */
   onCommit?(info: CommitInfo): void;
+  /** Store the alerts in the outbox too (`herd agent` pushes them to its local API). */
+  forwardAlerts?: boolean;
   /**
    * Follow mode: run the pipeline's housekeeping this often even when no line arrives (idle buckets
    * expire, counter buckets fire) and store what it produced.
@@ -59,7 +61,7 @@ export async function runSources(sources: readonly LineSource[], pipeline: Pipel
       pendingLines = 0;
       if (drained.alerts.length === 0 && cursors.length === 0 && Object.keys(drained.counters).length === 0) return;
       const alerts = drained.alerts.map((a) => ({ alert: a.alert, decisions: a.decisions.map((d) => ({ ...d, id: 0, alertId: 0 })) }));
-      const { alertIds, decisionIds } = await store.commit({ alerts, cursors, counters: drained.counters });
+      const { alertIds, decisionIds } = await store.commit({ alerts, cursors, counters: drained.counters, ...(opts.forwardAlerts ? { forwardAlerts: true } : {}) });
       const stored: Decision[] = [];
       alerts.forEach((a, i) => {
         for (const d of a.decisions) stored.push({ ...d, alertId: alertIds[i]!, id: decisionIds[stored.length]! });

@@ -37,6 +37,8 @@ export interface FollowOptions {
   logger: Logger;
   signal: AbortSignal;
   onCommit?(info: CommitInfo): void;
+  /** Store alerts in the outbox for a remote local API (`herd agent`). */
+  forwardAlerts?: boolean;
 }
 
 /** Builds the sources of the acquisition entries, resuming files at their saved positions. */
@@ -63,6 +65,7 @@ export async function follow(sources: readonly LineSource[], opts: FollowOptions
     logger: opts.logger,
     tickEveryMs: 1000,
     ...(opts.onCommit ? { onCommit: opts.onCommit } : {}),
+    ...(opts.forwardAlerts ? { forwardAlerts: true } : {}),
   });
 }
 

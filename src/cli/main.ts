@@ -4,6 +4,7 @@ import { setFlagsFromString } from 'node:v8';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { HerdError } from '../core/index.js';
+import { registerAgent } from './agent.js';
 import { registerAlerts } from './alerts.js';
 import { registerBouncers } from './bouncers.js';
 import { registerDecisions } from './decisions.js';
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerStart(program);
+  registerAgent(program);
   registerReplay(program);
   registerDecisions(program);
   registerAlerts(program);

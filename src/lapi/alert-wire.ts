@@ -207,3 +207,39 @@ export function alertToWire(a: StoredAlert, now: number): Record<string, unknown
   if (a.uuid) out.uuid = a.uuid;
   return out;
 }
+
+/**
+ * An alert as an agent pushes it (POST /v1/alerts, Go `models.Alert`): with its uuid, so a push
+ * retried after a lost answer is stored once, and without decisions, so the local API's profiles
+ * decide, as CrowdSec's agents leave it to theirs.
+ */
+export function alertToPushWire(a: Alert): WireAlert {
+  const s = a.source;
+  const source: WireAlert['source'] = { scope: s.scope, value: s.value };
+  if (s.ip !== undefined) source.ip = s.ip;
+  if (s.range !== undefined) source.range = s.range;
+  if (s.asNumber !== undefined) source.as_number = s.asNumber;
+  if (s.asName !== undefined) source.as_name = s.asName;
+  if (s.cn !== undefined) source.cn = s.cn;
+  if (s.latitude !== undefined) source.latitude = s.latitude;
+  if (s.longitude !== undefined) source.longitude = s.longitude;
+  return {
+    uuid: a.uuid,
+    scenario: a.scenario,
+    scenario_hash: a.scenarioHash,
+    scenario_version: a.scenarioVersion,
+    message: a.message,
+    events_count: a.eventsCount,
+    start_at: a.startAt,
+    stop_at: a.stopAt,
+    capacity: a.capacity,
+    leakspeed: a.leakspeed,
+    simulated: a.simulated,
+    remediation: a.remediation,
+    events: a.events.map((e) => ({ timestamp: e.timestamp, meta: e.meta.map((m) => ({ key: m.key, value: m.value })) })),
+    source,
+    decisions: [],
+    meta: a.meta.map((m) => ({ key: m.key, value: m.value })),
+    labels: a.labels,
+  };
+}

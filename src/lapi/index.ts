@@ -8,6 +8,7 @@
  * API answers. Also /health, Prometheus /metrics and /openapi.json. It knows HTTP, not SQL.
  */
 export { createLapiServer, parseListen, type LapiOptions, type LapiServer } from './lapi-server.js';
+export { alertToPushWire, type WireAlert } from './alert-wire.js';
 export type { LapiDeps, LapiTlsOptions } from './lapi-context.js';
 export { hashApiKey, hashPassword, verifyPassword } from './credentials.js';
 export type { RateLimit } from './token-bucket-limiter.js';

@@ -41,11 +41,11 @@ async function insertDecisions(trx: Db, decisions: readonly Decision[], now: num
 }
 
 /** Inserts every alert; ids in input order (see insertDecisions). A uuid already stored fails the statement. */
-async function insertAlerts(trx: Db, items: readonly AlertToStore[], uuids: readonly string[], now: number): Promise<number[]> {
+async function insertAlerts(trx: Db, items: readonly AlertToStore[], uuids: readonly string[], now: number, forward: boolean): Promise<number[]> {
   const ids: number[] = [];
   for (let start = 0; start < items.length; start += CHUNK) {
     const rows = [];
-    for (let i = start; i < Math.min(items.length, start + CHUNK); i++) rows.push(alertToRow(items[i]!.alert, now, uuids[i]!));
+    for (let i = start; i < Math.min(items.length, start + CHUNK); i++) rows.push(alertToRow(items[i]!.alert, now, uuids[i]!, forward));
     const got = await trx.insertInto('alerts').values(rows).returning('id').execute();
     for (const id of got.map((r) => Number(r.id)).sort((a, b) => a - b)) ids.push(id);
   }
@@ -63,6 +63,7 @@ async function insertNewAlerts(
   items: readonly AlertToStore[],
   uuids: readonly string[],
   now: number,
+  forward: boolean,
 ): Promise<{ ids: number[]; inserted: boolean[] }> {
   const first = new Map<string, number>();
   const toInsert: number[] = [];
@@ -77,7 +78,7 @@ async function insertNewAlerts(
   for (const part of chunks(toInsert)) {
     const got = await trx
       .insertInto('alerts')
-      .values(part.map((i) => alertToRow(items[i]!.alert, now, uuids[i]!)))
+      .values(part.map((i) => alertToRow(items[i]!.alert, now, uuids[i]!, forward)))
       .onConflict((oc) => oc.column('uuid').doNothing())
       .returning(['id', 'uuid'])
       .execute();
@@ -163,11 +164,11 @@ export async function writeBatch(trx: Db, batch: CommitBatch, now: number): Prom
   let alertIds: number[];
   let inserted: boolean[] | null = null;
   if (batch.skipExistingAlerts) {
-    const res = await insertNewAlerts(trx, items, uuids, now);
+    const res = await insertNewAlerts(trx, items, uuids, now, batch.forwardAlerts === true);
     alertIds = res.ids;
     inserted = res.inserted;
   } else {
-    alertIds = await insertAlerts(trx, items, uuids, now);
+    alertIds = await insertAlerts(trx, items, uuids, now, batch.forwardAlerts === true);
   }
   const decisions: Decision[] = [];
   items.forEach((item, i) => {

@@ -195,9 +195,26 @@ function lapiClients(engine: SqlEngine): Migration {
   };
 }
 
+/**
+ * The outbox of `herd agent`: alerts it stored and still has to push to its local API. An index on
+ * the flag keeps the forwarder's query cheap however many forwarded alerts the table holds.
+ */
+function alertOutbox(): Migration {
+  return {
+    async up(db: AnyDb): Promise<void> {
+      await db.schema.alterTable('alerts').addColumn('forward_pending', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema.createIndex('alerts_forward_pending_idx').on('alerts').columns(['forward_pending', 'id']).execute();
+    },
+    async down(db: AnyDb): Promise<void> {
+      await db.schema.dropIndex('alerts_forward_pending_idx').execute();
+      await db.schema.alterTable('alerts').dropColumn('forward_pending').execute();
+    },
+  };
+}
+
 /** Every migration, by name; names sort in the order they apply. New ones are appended, never edited. */
 export function storeMigrations(engine: SqlEngine): Record<string, Migration> {
-  return { '0001_init': init(engine), '0002_lapi_clients': lapiClients(engine) };
+  return { '0001_init': init(engine), '0002_lapi_clients': lapiClients(engine), '0003_alert_outbox': alertOutbox() };
 }
 
 class InCodeProvider implements MigrationProvider {

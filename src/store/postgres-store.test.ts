@@ -76,6 +76,7 @@ if (unavailable) {
       expect(await rawQuery(url, 'select name from herd_migration order by name')).toEqual([
         { name: '0001_init' },
         { name: '0002_lapi_clients' },
+        { name: '0003_alert_outbox' },
       ]);
     });
 
@@ -125,7 +126,7 @@ if (unavailable) {
       const url = await server.createDatabase();
       const stores = await Promise.all([0, 1, 2].map(() => openStore({ type: 'postgres', url, poolSize: 2 }, { clock })));
       await Promise.all(stores.map((s) => s.close()));
-      expect(await rawQuery(url, 'select count(*)::int as n from herd_migration')).toEqual([{ n: 2 }]);
+      expect(await rawQuery(url, 'select count(*)::int as n from herd_migration')).toEqual([{ n: 3 }]);
     });
 
     it('refuses a url that is not postgres:// and a bad pool size with HERD_STORE_CONFIG', async () => {

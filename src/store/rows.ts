@@ -52,10 +52,10 @@ function msToTime(ms: number | string | null): string {
 }
 
 /** The row of an alert; `uuid` replaces the alert's (the store gives one to an alert without). */
-export function alertToRow(alert: Alert, createdAt: number, uuid: string = alert.uuid): Insertable<AlertsTable> {
+export function alertToRow(alert: Alert, createdAt: number, uuid: string = alert.uuid, forward = false): Insertable<AlertsTable> {
   const src = alert.source;
   const bounds = alertSourceBounds(alert);
-  return {
+  const row: Insertable<AlertsTable> = {
     uuid,
     machine_id: alert.machineId,
     scenario: alert.scenario,
@@ -86,6 +86,9 @@ export function alertToRow(alert: Alert, createdAt: number, uuid: string = alert
     events: JSON.stringify(alert.events),
     created_at: createdAt,
   };
+  // Left out when 0 (the column's default), so rows also fit databases of schema 0001 in tests.
+  if (forward) row.forward_pending = 1;
+  return row;
 }
 
 export function rowToAlert(row: Selectable<AlertsTable>, decisions: Decision[]): StoredAlert {

@@ -95,6 +95,36 @@ export function createSqlStore(db: Kysely<Tables>, deps: { clock: Clock; logger:
       });
     },
 
+    async alertsToForward(limit: number) {
+      return guarded('reading the outbox', async () => {
+        const rows = await db.selectFrom('alerts').selectAll().where('forward_pending', '=', 1).orderBy('id').limit(limit).execute();
+        const decisions = await decisionsOfAlerts(db, rows.map((r) => Number(r.id)));
+        return rows.map((r) => rowToAlert(r, decisions.get(Number(r.id)) ?? []));
+      });
+    },
+
+    async markAlertsForwarded(ids: readonly number[]) {
+      return guarded('emptying the outbox', async () => {
+        let n = 0;
+        for (const part of chunks(ids)) {
+          const res = await db.updateTable('alerts').set({ forward_pending: 0 }).where('forward_pending', '=', 1).where('id', 'in', part).executeTakeFirst();
+          n += Number(res.numUpdatedRows);
+        }
+        return n;
+      });
+    },
+
+    async countAlertsToForward() {
+      return guarded('counting the outbox', async () => {
+        const row = await db
+          .selectFrom('alerts')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('forward_pending', '=', 1)
+          .executeTakeFirstOrThrow();
+        return Number(row.n);
+      });
+    },
+
     async countDecisions(q: { value: string; since?: number }) {
       return guarded('counting decisions', async () => {
         let query = db
@@ -207,11 +237,12 @@ export function createSqlStore(db: Kysely<Tables>, deps: { clock: Clock; logger:
             }
           }
           for (const rule of doomed) {
-            // Never an alert that still carries an active decision: the cascade would end a live ban.
+            // Never an alert that still carries an active decision (the cascade would end a live
+            // ban), nor one an agent has not pushed yet.
             const ids = trx
               .selectFrom('alerts')
               .select('alerts.id')
-              .where((eb) => eb.and([rule(eb), eb.not(activeDecisionExists(eb, now))]));
+              .where((eb) => eb.and([rule(eb), eb('alerts.forward_pending', '=', 0), eb.not(activeDecisionExists(eb, now))]));
             const counted = await trx
               .selectFrom('decisions')
               .select((eb) => eb.fn.countAll().as('n'))

@@ -51,7 +51,7 @@ describe('SQLite store files', () => {
       await store.close();
     }
     const raw = new Database(path, { readonly: true });
-    expect(raw.prepare('select name from herd_migration order by name').all()).toEqual([{ name: '0001_init' }, { name: '0002_lapi_clients' }]);
+    expect(raw.prepare('select name from herd_migration order by name').all()).toEqual([{ name: '0001_init' }, { name: '0002_lapi_clients' }, { name: '0003_alert_outbox' }]);
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     raw.close();
   });

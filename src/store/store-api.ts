@@ -83,6 +83,11 @@ export interface CommitBatch {
    * uuid that exists fails the whole commit.
    */
   skipExistingAlerts?: boolean;
+  /**
+   * The alerts go to the outbox too: `herd agent` pushes them to its local API later
+   * (`alertsToForward`, `markAlertsForwarded`). Flush never removes an alert still in the outbox.
+   */
+  forwardAlerts?: boolean;
 }
 
 /**
@@ -208,6 +213,13 @@ export interface Store {
    * `updatedAt`). Decisions removed by `deleteAlerts` or `flush` do not appear.
    */
   decisionsChangedSince(since: number, limit?: number): Promise<(Decision & { updatedAt: number })[]>;
+
+  /** Alerts in the outbox (committed with `forwardAlerts`, not yet marked forwarded), oldest first, with their decisions. */
+  alertsToForward(limit: number): Promise<StoredAlert[]>;
+  /** Takes these alerts out of the outbox; returns how many were in it. */
+  markAlertsForwarded(ids: readonly number[]): Promise<number>;
+  /** How many alerts the outbox holds. */
+  countAlertsToForward(): Promise<number>;
 
   /** Adds a machine, stamped created/updated now. Throws `HERD_STORE_CONFLICT` if its `machineId` exists. */
   addMachine(m: Omit<Machine, 'id' | 'createdAt' | 'updatedAt'>): Promise<Machine>;

@@ -380,6 +380,40 @@ export function describeStoreSuite(engine: string, newDatabase: () => Promise<St
       });
     });
 
+    describe('the outbox of an agent', () => {
+      it('hands out alerts committed for forwarding, oldest first with their decisions, until marked forwarded', async () => {
+        await store.commit({ alerts: [{ alert: alertOn('192.0.2.1', { uuid: 'local' }) }] });
+        await store.commit({
+          alerts: [
+            { alert: alertOn('192.0.2.2', { uuid: 'out-1' }), decisions: [sampleDecision({ value: '192.0.2.2' })] },
+            { alert: alertOn('192.0.2.3', { uuid: 'out-2' }) },
+          ],
+          forwardAlerts: true,
+        });
+        await store.commit({ alerts: [{ alert: alertOn('192.0.2.4', { uuid: 'out-3' }) }], forwardAlerts: true });
+        expect(await store.countAlertsToForward()).toBe(3);
+        const first = await store.alertsToForward(2);
+        expect(first.map((a) => a.uuid)).toEqual(['out-1', 'out-2']);
+        expect(first[0]!.decisions.map((d) => d.value)).toEqual(['192.0.2.2']);
+        expect(await store.markAlertsForwarded(first.map((a) => a.id))).toBe(2);
+        // Marking again (a retried push) changes nothing.
+        expect(await store.markAlertsForwarded(first.map((a) => a.id))).toBe(0);
+        expect((await store.alertsToForward(10)).map((a) => a.uuid)).toEqual(['out-3']);
+        expect(await store.countAlertsToForward()).toBe(1);
+        expect(await store.markAlertsForwarded([])).toBe(0);
+      });
+
+      it('flush never removes an alert that is still to be forwarded', async () => {
+        await store.commit({ alerts: [{ alert: alertOn('192.0.2.1', { uuid: 'waiting' }) }], forwardAlerts: true });
+        await store.commit({ alerts: [{ alert: alertOn('192.0.2.2', { uuid: 'sent' }) }], forwardAlerts: true });
+        const [, sent] = await store.alertsToForward(10);
+        await store.markAlertsForwarded([sent!.id]);
+        clock.advance(30 * 24 * HOUR);
+        expect(await store.flush({ alertMaxAgeMs: HOUR })).toEqual({ alertsDeleted: 1, decisionsDeleted: 0 });
+        expect((await store.listAlerts({})).map((a) => a.uuid)).toEqual(['waiting']);
+      });
+    });
+
     describe('cursors and counters', () => {
       it('upserts cursors by key and loads the latest of each', async () => {
         await store.commit({

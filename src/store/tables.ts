@@ -39,6 +39,8 @@ export interface AlertsTable {
   meta: string;
   events: string;
   created_at: number;
+  /** 1 while an agent still has to push the alert to its local API (the outbox), else 0. */
+  forward_pending: Generated<number>;
 }
 
 export interface DecisionsTable {
