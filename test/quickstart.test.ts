@@ -33,6 +33,12 @@ describe('quick start on a machine without logs', () => {
     expect((await fetch(`${url}/health`)).status).toBe(200);
     // A request without a bouncer key is refused, as CrowdSec's API answers.
     expect((await fetch(`${url}/v1/decisions`)).status).toBe(403);
+    // Prometheus metrics: the engine's counters and the API's decisions.
+    const scrape = await (await fetch(`${url}/metrics`)).text();
+    expect(scrape).toMatch(/^herd_lines_read_total\{source="[^"]*nginx[^"]*",type="nginx"\} [1-9]\d*$/m);
+    expect(scrape).toMatch(/^herd_lines_parsed_total\{source="[^"]*",type="syslog"\} [1-9]\d*$/m);
+    expect(scrape).toMatch(/^herd_bucket_overflows_total\{scenario="herd\/ssh-bruteforce"\} [1-9]\d*$/m);
+    expect(scrape).toMatch(/^herd_lapi_active_decisions\{origin="crowdsec",scenario="herd\/ssh-bruteforce",type="ban"\} [1-9]\d*$/m);
     herd.kill('SIGTERM');
     expect(await exited(herd)).toBe(0);
 

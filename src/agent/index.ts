@@ -17,3 +17,4 @@ export { WatcherClient, LapiAnswerError, type WatcherCredentials } from './watch
 export { startLocalApi, jwtSecretOf } from './local-api.js';
 export { createDecider, type Decide } from './decider.js';
 export { writeSampleLogs, SAMPLE_SEED, type SampleLogs } from './sample-logs.js';
+export { registerEngineMetrics, parseCounterName, ENGINE_COUNTERS, type CounterSample } from './engine-metrics.js';

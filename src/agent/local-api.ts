@@ -5,11 +5,13 @@ import { HerdError, type Clock, type Logger } from '../core/index.js';
 import { createLapiServer, MIN_SECRET_BYTES, type LapiServer } from '../lapi/index.js';
 import type { Store } from '../store/index.js';
 import type { Decide } from './decider.js';
+import { registerEngineMetrics } from './engine-metrics.js';
 import type { HerdConfig } from './herd-config.js';
 
 /**
  * The local API as `herd start` runs it: CrowdSec's v1 routes over the configured store, with the
- * engine's own alert → decision rules for alerts that agents push.
+ * engine's own alert → decision rules for alerts that agents push, and the engine's counters on
+ * /metrics next to the API's own.
  */
 
 /**
@@ -45,6 +47,7 @@ export async function startLocalApi(
       ...(config.api.server.tls ? { tls: config.api.server.tls } : {}),
     },
   );
+  registerEngineMetrics(server.registry, () => deps.store.readCounters());
   const address = await server.listen();
   deps.logger.info({ address }, 'local API listening');
   return { server, address };

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { openHerdStore, storeExists } from '../agent/index.js';
+import { openHerdStore, parseCounterName, storeExists } from '../agent/index.js';
 import { cliContext } from './context.js';
 import { formatTable, printJson } from './table.js';
 
@@ -8,36 +8,6 @@ import { formatTable, printJson } from './table.js';
  * restarts and are shared by every process using the data directory): lines read, parsed and
  * unparsed per source, parser hits per node, bucket overflows per scenario.
  */
-
-interface Sample {
-  name: string;
-  labels: Record<string, string>;
-  value: number;
-}
-
-export function parseCounterName(key: string, value: number): Sample {
-  const brace = key.indexOf('{');
-  if (brace < 0) return { name: key, labels: {}, value };
-  const labels: Record<string, string> = {};
-  const body = key.slice(brace + 1, key.lastIndexOf('}'));
-  let i = 0;
-  while (i < body.length) {
-    const eq = body.indexOf('=', i);
-    if (eq < 0) break;
-    const k = body.slice(i, eq);
-    let j = eq + 2;
-    let v = '';
-    while (j < body.length && body[j] !== '"') {
-      if (body[j] === '\\' && j + 1 < body.length) {
-        v += body[j + 1] === 'n' ? '\n' : body[j + 1];
-        j += 2;
-      } else v += body[j++];
-    }
-    labels[k] = v;
-    i = j + 2;
-  }
-  return { name: key.slice(0, brace), labels, value };
-}
 
 export function registerMetrics(program: Command): void {
   program
