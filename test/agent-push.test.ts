@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -185,6 +185,21 @@ describe('herd agent pushing to a herd local API in another process', () => {
     expect(await exited(agent!)).toBe(0);
     expect(agent!.output()).toMatch(/agent stopped; \d+ alert\(s\) pushed/);
   }, 300_000);
+
+  it('herd lapi register writes the credentials the agent reads by default; they work once the API validates the machine', async () => {
+    const reg = join(dir, 'reg');
+    const r = await runHerd(['lapi', 'register', '--url', `http://127.0.0.1:${port}/`, '--machine', 'agent-2', '--data-dir', reg], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('herd machines validate agent-2');
+    expect(statSync(join(reg, 'local_api_credentials.yaml')).mode & 0o077).toBe(0);
+    const before = await runHerd(['lapi', 'status', '--data-dir', reg], { cwd: dir });
+    expect(before.code).toBe(1);
+    expect(before.stderr).toContain("refused machine 'agent-2'");
+    expect((await runHerd(['machines', 'validate', 'agent-2', '--data-dir', join(dir, 'api')], { cwd: dir })).code).toBe(0);
+    const after = await runHerd(['lapi', 'status', '--data-dir', reg], { cwd: dir });
+    expect(after.code, after.stderr).toBe(0);
+    expect(after.stdout).toContain("as 'agent-2'");
+  });
 
   it('refuses to start without credentials, naming the keys to set', async () => {
     writeFileSync(join(dir, 'bare.yaml'), `data_dir: bare\nacquisition:\n  - source: file\n    filenames: [${join(dir, 'logs/app.log')}]\n    labels:\n      type: seqtest\n`);

@@ -183,7 +183,7 @@ export function loadHerdConfig(opts: { configFile?: string; dataDir?: string }):
     },
     maxBucketsPerScenario: file.buckets?.max_per_scenario ?? 100_000,
     store: storeConfigOf(file, rel, dataDir),
-    api: apiConfigOf(file, rel),
+    api: apiConfigOf(file, rel, dataDir),
     file: opts.configFile ? resolve(opts.configFile) : null,
   };
 }
@@ -197,14 +197,23 @@ function storeConfigOf(file: HerdConfigFile, rel: (p: string) => string, dataDir
   return { type: 'sqlite', path: s?.path ? rel(s.path) : join(dataDir, 'herd.db') };
 }
 
-function apiConfigOf(file: HerdConfigFile, rel: (p: string) => string): HerdConfig['api'] {
+/** Where `herd lapi register` writes a machine's credentials, read when api.client names none. */
+export const CREDENTIALS_FILE = 'local_api_credentials.yaml';
+
+function apiConfigOf(file: HerdConfigFile, rel: (p: string) => string, dataDir: string): HerdConfig['api'] {
   const server = file.api?.server;
   const tls = server?.tls;
   if (tls && (!tls.cert_file || !tls.key_file)) throw new HerdError('HERD_CONFIG_INVALID', 'api.server.tls needs cert_file and key_file');
   const client = file.api?.client ?? {};
   let creds: { url?: string; login?: string; password?: string } = {};
-  if (client.credentials_file) {
-    const path = rel(client.credentials_file);
+  const registered = join(dataDir, CREDENTIALS_FILE);
+  const credentialsFile = client.credentials_file
+    ? rel(client.credentials_file)
+    : !client.url && !client.login && !client.password && existsSync(registered)
+      ? registered
+      : null;
+  if (credentialsFile) {
+    const path = credentialsFile;
     let text: string;
     try {
       text = readFileSync(path, 'utf8');

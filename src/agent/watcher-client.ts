@@ -69,6 +69,20 @@ export class WatcherClient {
     return this.base.href;
   }
 
+  /**
+   * Registers this machine (POST /v1/watchers), as `cscli lapi register` does. The API's operator
+   * then validates it (`herd machines validate`), unless a valid `registrationToken` lets it in at once.
+   */
+  async register(registrationToken?: string): Promise<void> {
+    const body = JSON.stringify({ machine_id: this.creds.machineId, password: this.creds.password, ...(registrationToken ? { registration_token: registrationToken } : {}) });
+    const res = await this.send('POST', 'v1/watchers', body, null);
+    if (res.status === 200 || res.status === 201 || res.status === 202) return;
+    if (res.status === 403 || res.status === 401) {
+      throw new LapiAnswerError('HERD_LAPI_AUTH', `the local API at ${this.base.href} refused to register machine '${this.creds.machineId}' (${res.status}: ${messageOf(res.body)})`, res.status);
+    }
+    throw this.failure(`registering machine '${this.creds.machineId}'`, res);
+  }
+
   /** Logs in (POST /v1/watchers/login) and keeps the token. */
   async login(): Promise<void> {
     const body = JSON.stringify({ machine_id: this.creds.machineId, password: this.creds.password, scenarios: this.creds.scenarios ?? [] });

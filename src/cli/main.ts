@@ -9,6 +9,7 @@ import { registerAlerts } from './alerts.js';
 import { registerBouncers } from './bouncers.js';
 import { registerDecisions } from './decisions.js';
 import { registerExplain } from './explain.js';
+import { registerLapi } from './lapi.js';
 import { registerMachines } from './machines.js';
 import { registerMetrics } from './metrics.js';
 import { registerReplay } from './replay.js';
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerStart(program);
   registerAgent(program);
+  registerLapi(program);
   registerReplay(program);
   registerDecisions(program);
   registerAlerts(program);
