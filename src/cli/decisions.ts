@@ -7,6 +7,7 @@ import { formatGoDuration, GoTime, parseGoDuration } from '../expr/index.js';
 import { parseIP, parseRange } from '../ip/index.js';
 import type { DecisionQuery } from '../store/index.js';
 import { cliContext } from './context.js';
+import { registerDecisionsImport } from './decisions-import.js';
 import { clip, formatTable, printJson } from './table.js';
 
 /** `herd decisions list|add|delete`, like `cscli decisions`. */
@@ -171,4 +172,6 @@ export function registerDecisions(program: Command): void {
         await store.close();
       }
     });
+
+  registerDecisionsImport(decisions);
 }

@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { HerdError } from '../core/index.js';
 import { registerAgent } from './agent.js';
 import { registerAlerts } from './alerts.js';
+import { registerBouncer } from './bouncer.js';
 import { registerBouncers } from './bouncers.js';
 import { registerDecisions } from './decisions.js';
 import { registerExplain } from './explain.js';
@@ -45,6 +46,7 @@ export function buildProgram(): Command {
   registerDecisions(program);
   registerAlerts(program);
   registerBouncers(program);
+  registerBouncer(program);
   registerMachines(program);
   registerExplain(program);
   registerMetrics(program);
