@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseCredentials } from '../src/agent/index.js';
 import { exited, runHerd, startHerd, waitFor } from './support/herd-cli.js';
 
 /**
@@ -111,7 +112,7 @@ describe('herd machines', () => {
     const file = join(dir, 'agent-1.yaml');
     const add = await herdCli(['machines', 'add', 'agent-1', '-f', file, '--url', url]);
     expect(add.code, add.stderr).toBe(0);
-    const creds = Object.fromEntries(readFileSync(file, 'utf8').trim().split('\n').map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]));
+    const creds = parseCredentials(readFileSync(file, 'utf8'), file);
     expect(creds).toEqual({ url, login: 'agent-1', password: expect.any(String) });
     const login = await fetch(`${url}/v1/watchers/login`, {
       method: 'POST',

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { parseCredentials, type Credentials } from './credentials-file.js';
 import { HerdError, parseYamlDocuments, plain, validateYamlDoc, yAny, yOptBool, yOptInt, yOptString, yOptStringList } from '../core/index.js';
 
 /**
@@ -200,36 +201,30 @@ function storeConfigOf(file: HerdConfigFile, rel: (p: string) => string, dataDir
 /** Where `herd lapi register` writes a machine's credentials, read when api.client names none. */
 export const CREDENTIALS_FILE = 'local_api_credentials.yaml';
 
+/** Reads a credentials file; `what` names where it was given, for the error. */
+export function readCredentials(path: string, what: string): Credentials {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new HerdError('HERD_CONFIG_READ', `cannot read ${what}: ${(err as Error).message}`, { where: path });
+  }
+  return parseCredentials(text, path);
+}
+
 function apiConfigOf(file: HerdConfigFile, rel: (p: string) => string, dataDir: string): HerdConfig['api'] {
   const server = file.api?.server;
   const tls = server?.tls;
   if (tls && (!tls.cert_file || !tls.key_file)) throw new HerdError('HERD_CONFIG_INVALID', 'api.server.tls needs cert_file and key_file');
   const client = file.api?.client ?? {};
-  let creds: { url?: string; login?: string; password?: string } = {};
+  let creds: Credentials = {};
   const registered = join(dataDir, CREDENTIALS_FILE);
   const credentialsFile = client.credentials_file
     ? rel(client.credentials_file)
     : !client.url && !client.login && !client.password && existsSync(registered)
       ? registered
       : null;
-  if (credentialsFile) {
-    const path = credentialsFile;
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch (err) {
-      throw new HerdError('HERD_CONFIG_READ', `cannot read api.client.credentials_file: ${(err as Error).message}`, { where: path });
-    }
-    const docs = parseYamlDocuments(text, path);
-    const v = (docs[0] ? plain(docs[0].value) : {}) as Record<string, unknown>;
-    const text_ = (key: string): string | undefined => {
-      const x = v[key];
-      if (x === undefined || x === null) return undefined;
-      if (typeof x !== 'string' && typeof x !== 'number') throw new HerdError('HERD_CONFIG_INVALID', `${key} in api.client.credentials_file must be a string`, { where: path });
-      return String(x);
-    };
-    creds = { url: text_('url'), login: text_('login'), password: text_('password') };
-  }
+  if (credentialsFile) creds = readCredentials(credentialsFile, 'api.client.credentials_file');
   return {
     server: {
       enable: server?.enable !== false,

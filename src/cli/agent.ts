@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { runAgentJob } from '../agent/index.js';
-import { HerdError } from '../core/index.js';
+import { readCredentials, runAgentJob } from '../agent/index.js';
 import { cliContext } from './context.js';
 
 /**
@@ -17,16 +15,8 @@ export function registerAgent(program: Command): void {
     .action(async (opts: { credentials?: string }, cmd: Command) => {
       const ctx = cliContext(cmd);
       if (opts.credentials) {
-        let text: string;
-        try {
-          text = readFileSync(opts.credentials, 'utf8');
-        } catch (err) {
-          throw new HerdError('HERD_CLI_ARG', `cannot read --credentials: ${(err as Error).message}`);
-        }
-        const { parse } = await import('yaml');
-        const v = (parse(text) ?? {}) as Record<string, unknown>;
-        const field = (k: string): string | null => (typeof v[k] === 'string' || typeof v[k] === 'number' ? String(v[k]) : null);
-        ctx.config.api.client = { ...ctx.config.api.client, url: field('url'), login: field('login'), password: field('password') };
+        const creds = readCredentials(opts.credentials, '--credentials');
+        ctx.config.api.client = { ...ctx.config.api.client, url: creds.url ?? null, login: creds.login ?? null, password: creds.password ?? null };
       }
       const abort = new AbortController();
       const stop = () => abort.abort();

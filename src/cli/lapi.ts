@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Command } from 'commander';
-import { stringify } from 'yaml';
-import { clientOf, CREDENTIALS_FILE, WatcherClient } from '../agent/index.js';
+import { clientOf, CREDENTIALS_FILE, WatcherClient, writeCredentials } from '../agent/index.js';
 import { HerdError } from '../core/index.js';
 import { cliContext } from './context.js';
 
@@ -32,7 +31,7 @@ export function registerLapi(program: Command): void {
       await client.register(opts.token);
       const file = opts.file ?? join(ctx.config.dataDir, CREDENTIALS_FILE);
       mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, stringify({ url: client.url, login: machineId, password }), { mode: 0o600 });
+      writeCredentials(file, { url: client.url, login: machineId, password });
       process.stdout.write(`Machine '${machineId}' registered on ${client.url}; credentials written to ${file}.\n`);
       if (!opts.token) process.stdout.write(`Validate it on the API's host: herd machines validate ${machineId}\n`);
     });

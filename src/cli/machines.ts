@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Command } from 'commander';
-import { openHerdStore } from '../agent/index.js';
+import { openHerdStore, writeCredentials } from '../agent/index.js';
 import { HerdError } from '../core/index.js';
 import { GoTime } from '../expr/index.js';
 import { hashPassword } from '../lapi/index.js';
@@ -45,10 +45,7 @@ export function registerMachines(program: Command): void {
       } finally {
         await store.close();
       }
-      if (opts.file) {
-        const { writeFileSync } = await import('node:fs');
-        writeFileSync(opts.file, `url: ${opts.url}\nlogin: ${machineId}\npassword: ${password}\n`, { mode: 0o600 });
-      }
+      if (opts.file) writeCredentials(opts.file, { url: opts.url, login: machineId, password });
       if (opts.json) return printJson({ machine_id: machineId, password });
       process.stdout.write(`Machine '${machineId}' added.\n${opts.password ? '' : `Password: ${password}\n`}${opts.file ? `Credentials written to ${opts.file}\n` : ''}`);
     });
