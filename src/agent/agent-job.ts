@@ -31,7 +31,7 @@ export interface AgentJobResult {
   waiting: number;
 }
 
-export function clientOf(config: HerdConfig, userAgent?: string, scenarios?: string[]): WatcherClient {
+export function clientOf(config: HerdConfig, userAgent?: string): WatcherClient {
   const c = config.api.client;
   if (!c.url || !c.login || !c.password) {
     const missing = [!c.url && 'url', !c.login && 'login', !c.password && 'password'].filter(Boolean).join(', ');
@@ -49,12 +49,11 @@ export function clientOf(config: HerdConfig, userAgent?: string, scenarios?: str
     ...(c.certFile ? { cert: readPem(c.certFile, 'api.client.cert_file') } : {}),
     ...(c.keyFile ? { key: readPem(c.keyFile, 'api.client.key_file') } : {}),
     ...(userAgent ? { userAgent } : {}),
-    ...(scenarios ? { scenarios } : {}),
   });
 }
 
 export async function runAgentJob(config: HerdConfig, opts: AgentJobOptions): Promise<AgentJobResult> {
-  clientOf(config); // configuration errors before anything is opened
+  const client = clientOf(config, opts.userAgent); // configuration errors before anything is opened
   const entries = acquisitionOf(config);
   if (entries.length === 0) {
     throw new HerdError(
@@ -66,7 +65,7 @@ export async function runAgentJob(config: HerdConfig, opts: AgentJobOptions): Pr
   let stopFlush: (() => Promise<void>) | null = null;
   try {
     const { pipeline, content } = await buildEngine(config, { mode: LIVE, clock: opts.clock, logger: opts.logger, store, decisions: false });
-    const client = clientOf(config, opts.userAgent, content.scenarios.map((s) => s.name));
+    client.scenarios = content.scenarios.map((s) => s.name);
     try {
       await client.login();
     } catch (err) {

@@ -3,7 +3,8 @@
  * (acquisition → parse → scenarios → decisions → store), and the runs the commands start (follow,
  * replay, explain, the bundled sample).
  */
-export { loadHerdConfig, builtinContentDir, isSimulated, configSchema, DEFAULT_DATA_DIR, DEFAULT_LISTEN, CREDENTIALS_FILE, type HerdConfig } from './herd-config.js';
+export { loadHerdConfig, builtinContentDir, isSimulated, configSchema, DEFAULT_DATA_DIR, DEFAULT_LISTEN, CREDENTIALS_FILE, readCredentials, type HerdConfig } from './herd-config.js';
+export { parseCredentials, writeCredentials, type Credentials } from './credentials-file.js';
 export { loadContent, contentHelpers, type LoadedContent } from './content.js';
 export { Pipeline, type Drained, type AlertWithDecisions } from './pipeline.js';
 export { runSources, type RunOptions, type RunTotals, type CommitInfo } from './runner.js';

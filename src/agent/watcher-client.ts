@@ -27,8 +27,6 @@ export interface WatcherCredentials {
   userAgent?: string;
   /** Per request (default 10 s). */
   timeoutMs?: number;
-  /** Scenarios the agent runs, sent at login (CrowdSec lists them in `cscli machines list`). */
-  scenarios?: string[];
 }
 
 /** A failure the API answered (with its HTTP status), as opposed to one it never answered. */
@@ -48,6 +46,8 @@ interface Answer {
 }
 
 export class WatcherClient {
+  /** Scenarios the agent runs, sent at each login (CrowdSec lists them in `cscli machines list`). */
+  scenarios: string[] = [];
   private token: string | null = null;
   private readonly base: URL;
 
@@ -85,7 +85,7 @@ export class WatcherClient {
 
   /** Logs in (POST /v1/watchers/login) and keeps the token. */
   async login(): Promise<void> {
-    const body = JSON.stringify({ machine_id: this.creds.machineId, password: this.creds.password, scenarios: this.creds.scenarios ?? [] });
+    const body = JSON.stringify({ machine_id: this.creds.machineId, password: this.creds.password, scenarios: this.scenarios });
     const res = await this.send('POST', 'v1/watchers/login', body, null);
     if (res.status === 200) {
       let token: unknown;
