@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../src/core/index.js';
 import { openStore, type Store } from '../src/store/index.js';
+import { seqLine, writeSeqContent } from './support/seq-content.js';
 import { exited, startHerd, waitFor } from './support/herd-cli.js';
 
 /**
@@ -17,44 +18,11 @@ const TOTAL = 12_000;
 
 let dir: string;
 
-function seqLine(n: number): string {
-  return `seq=${String(n).padStart(6, '0')} ip=203.0.113.${(n % 250) + 1} payload ${'x'.repeat(n % 40)}\n`;
-}
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'herd-restart-'));
-  mkdirSync(join(dir, 'content/parsers/s01-parse'), { recursive: true });
-  mkdirSync(join(dir, 'content/scenarios'), { recursive: true });
+  writeSeqContent(dir, { remediation: false });
   mkdirSync(join(dir, 'logs'));
-  writeFileSync(
-    join(dir, 'content/parsers/s01-parse/seq.yaml'),
-    `filter: "evt.Parsed.program == 'seqtest'"
-onsuccess: next_stage
-name: test/seq
-description: "test lines with a sequence number"
-grok:
-  pattern: '^seq=%{INT:seq} ip=%{IP:ip}'
-  apply_on: message
-statics:
-  - meta: log_type
-    value: seqtest
-  - meta: source_ip
-    expression: evt.Parsed.ip
-  - meta: seq
-    expression: evt.Parsed.seq
-`,
-  );
-  writeFileSync(
-    join(dir, 'content/scenarios/seq.yaml'),
-    `type: trigger
-name: test/one-alert-per-line
-description: "one alert for every line"
-filter: "evt.Meta.log_type == 'seqtest'"
-groupby: evt.Parsed.seq
-labels:
-  remediation: false
-`,
-  );
   writeFileSync(
     join(dir, 'herd.yaml'),
     `data_dir: data

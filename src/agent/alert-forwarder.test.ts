@@ -8,6 +8,7 @@ import type { NewDecision } from '../decisions/index.js';
 import { createLapiServer, hashPassword, type LapiServer } from '../lapi/index.js';
 import type { Alert } from '../scenarios/index.js';
 import { openStore, type Store } from '../store/index.js';
+import { waitFor } from '../../test/support/herd-cli.js';
 import { AlertForwarder } from './alert-forwarder.js';
 import { WatcherClient } from './watcher-client.js';
 
@@ -172,24 +173,16 @@ describe('AlertForwarder', () => {
     const running = forwarder.run(stop.signal);
     await outbox.commit({ alerts: [{ alert: alert('192.0.2.50') }], forwardAlerts: true });
     forwarder.wake();
-    await waitUntil(async () => (await storedUuids()).length === 1);
+    await waitFor(async () => (await storedUuids()).length === 1, 'the first alert at the API');
     const port = Number(new URL(url).port);
     await stopApi();
     await outbox.commit({ alerts: [{ alert: alert('192.0.2.51') }], forwardAlerts: true });
     forwarder.wake();
-    await waitUntil(() => forwarder.stats.failures > 0);
+    await waitFor(() => forwarder.stats.failures > 0, 'a failed push');
     await startApi(port);
-    await waitUntil(async () => (await storedUuids()).length === 2);
+    await waitFor(async () => (await storedUuids()).length === 2, 'the second alert at the API');
     stop.abort();
     await running;
     expect(await outbox.countAlertsToForward()).toBe(0);
   });
 });
-
-async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

@@ -198,29 +198,9 @@ export class DecisionSet {
       if (same.size === 0) this.byValue.delete(held.valueKey);
     }
     if (held.version === 4) {
-      const m = this.v4.get(held.prefix);
-      const k = held.key as number;
-      const list = m?.get(k);
-      if (m === undefined || list === undefined) return;
-      const rest = list.filter((h) => h !== held);
-      if (rest.length > 0) m.set(k, rest);
-      else m.delete(k);
-      if (m.size === 0) {
-        this.v4.delete(held.prefix);
-        this.prefixes4 = [...this.v4.keys()].sort((a, b) => b - a);
-      }
-    } else {
-      const m = this.v6.get(held.prefix);
-      const k = held.key as string;
-      const list = m?.get(k);
-      if (m === undefined || list === undefined) return;
-      const rest = list.filter((h) => h !== held);
-      if (rest.length > 0) m.set(k, rest);
-      else m.delete(k);
-      if (m.size === 0) {
-        this.v6.delete(held.prefix);
-        this.prefixes6 = [...this.v6.keys()].sort((a, b) => b - a);
-      }
+      if (removeHeld(this.v4, held.prefix, held.key as number, held)) this.prefixes4 = [...this.v4.keys()].sort((a, b) => b - a);
+    } else if (removeHeld(this.v6, held.prefix, held.key as string, held)) {
+      this.prefixes6 = [...this.v6.keys()].sort((a, b) => b - a);
     }
   }
 }
@@ -232,6 +212,19 @@ function singleAddress(value: string): IPNetwork | null {
 }
 
 /** A wire decision as held by a bouncer, or null when it cannot be enforced on addresses. */
+/** Takes `held` out of its prefix's map; true when that prefix length is no longer in use. */
+function removeHeld<K>(byPrefix: Map<number, Map<K, Held[]>>, prefix: number, key: K, held: Held): boolean {
+  const m = byPrefix.get(prefix);
+  const list = m?.get(key);
+  if (m === undefined || list === undefined) return false;
+  const rest = list.filter((h) => h !== held);
+  if (rest.length > 0) m.set(key, rest);
+  else m.delete(key);
+  if (m.size > 0) return false;
+  byPrefix.delete(prefix);
+  return true;
+}
+
 export function toActive(d: WireDecision, receivedAt: number): ActiveDecision | null {
   const scope = ipScopeOf(d.scope);
   if (scope === null) return null;

@@ -108,42 +108,42 @@ export type DecisionLookup =
   | { kind: 'all' };
 
 export function decisionLookup(q: Query): Parsed<{ lookup: DecisionLookup; value: string | undefined }> {
+  const target = addressTarget(q);
+  if (isError(target)) return target;
+  const value = first(q, 'value');
+  if (target.ip !== undefined) return { lookup: { kind: 'ip', text: target.ip, contains: target.contains }, value };
+  if (target.range !== undefined) return { lookup: { kind: 'range', text: target.range, contains: target.contains }, value };
+  if (value !== undefined) return { lookup: { kind: 'value', value, scope: first(q, 'scope') }, value };
+  return { lookup: { kind: 'all' }, value };
+}
+
+/**
+ * `ip` or `range` (not both), validated, with `contains` (default true: decisions or alerts on a
+ * range that holds the address, as CrowdSec's filters do).
+ */
+function addressTarget(q: Query): Parsed<{ ip: string; range?: undefined; contains: boolean } | { ip?: undefined; range: string; contains: boolean } | { ip?: undefined; range?: undefined; contains?: undefined }> {
   const contains = boolParam(q, 'contains');
   if (isError(contains)) return contains;
   const ip = first(q, 'ip');
   const range = first(q, 'range');
-  const value = first(q, 'value');
   if (ip !== undefined && range !== undefined) return { error: 'ip and range cannot be used together' };
   if (ip !== undefined) {
     if (parseIP(ip) === null) return { error: `ip: ${JSON.stringify(ip)} is not a valid IP address` };
-    return { lookup: { kind: 'ip', text: ip, contains: contains ?? true }, value };
+    return { ip, contains: contains ?? true };
   }
   if (range !== undefined) {
     if (parseRange(range) === null) return { error: `range: ${JSON.stringify(range)} is not a valid IP range (CIDR)` };
-    return { lookup: { kind: 'range', text: range, contains: contains ?? true }, value };
+    return { range, contains: contains ?? true };
   }
-  if (value !== undefined) return { lookup: { kind: 'value', value, scope: first(q, 'scope') }, value };
-  return { lookup: { kind: 'all' }, value };
+  return {};
 }
 
 /** DELETE /v1/decisions: CrowdSec's `SoftDeleteDecisionsWithFilter` parameters. */
 export function deleteDecisionsQuery(q: Query): Parsed<DecisionQuery> {
   const out: DecisionQuery = {};
-  const contains = boolParam(q, 'contains');
-  if (isError(contains)) return contains;
-  const ip = first(q, 'ip');
-  const range = first(q, 'range');
-  if (ip !== undefined && range !== undefined) return { error: 'ip and range cannot be used together' };
-  if (ip !== undefined) {
-    if (parseIP(ip) === null) return { error: `ip: ${JSON.stringify(ip)} is not a valid IP address` };
-    out.ip = ip;
-    out.contains = contains ?? true;
-  }
-  if (range !== undefined) {
-    if (parseRange(range) === null) return { error: `range: ${JSON.stringify(range)} is not a valid IP range (CIDR)` };
-    out.range = range;
-    out.contains = contains ?? true;
-  }
+  const target = addressTarget(q);
+  if (isError(target)) return target;
+  Object.assign(out, target);
   const scope = first(q, 'scope') ?? first(q, 'scopes');
   if (scope !== undefined) out.scope = normaliseScope(scope);
   const value = first(q, 'value');
@@ -170,21 +170,9 @@ export const DEFAULT_ALERT_LIMIT = 100;
 
 export function alertSearch(q: Query, now: number, forDelete: boolean): Parsed<AlertSearch> {
   const query: AlertQuery = {};
-  const contains = boolParam(q, 'contains');
-  if (isError(contains)) return contains;
-  const ip = first(q, 'ip');
-  const range = first(q, 'range');
-  if (ip !== undefined && range !== undefined) return { error: 'ip and range cannot be used together' };
-  if (ip !== undefined) {
-    if (parseIP(ip) === null) return { error: `ip: ${JSON.stringify(ip)} is not a valid IP address` };
-    query.ip = ip;
-    query.contains = contains ?? true;
-  }
-  if (range !== undefined) {
-    if (parseRange(range) === null) return { error: `range: ${JSON.stringify(range)} is not a valid IP range (CIDR)` };
-    query.range = range;
-    query.contains = contains ?? true;
-  }
+  const target = addressTarget(q);
+  if (isError(target)) return target;
+  Object.assign(query, target);
   const scope = first(q, 'scope');
   if (scope !== undefined) query.scope = normaliseScope(scope);
   const value = first(q, 'value');

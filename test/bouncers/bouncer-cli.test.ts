@@ -1,11 +1,11 @@
-import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HERD_BIN, assertBuilt, exited, runHerd, startHerd, waitFor } from '../support/herd-cli.js';
+import { buildNamespaces, deleteNamespaces, missingForFirewallTests, run } from './netns.js';
 
 /**
  * `herd bouncer nginx` and `herd bouncer nftables` run as an operator runs them: the compiled CLI,
@@ -15,7 +15,6 @@ import { HERD_BIN, assertBuilt, exited, runHerd, startHerd, waitFor } from '../s
  * with `nft list set`; that part needs root, `nft` and `ip`, and is skipped, saying why, otherwise.
  */
 
-const run = promisify(execFile);
 
 /** `herd …` against one data directory. */
 const herdIn = (data: string) => (args: string[]) => runHerd([...args, '--data-dir', data]);
@@ -145,27 +144,9 @@ describe('herd bouncer nftables without nft', () => {
 
 const NS = `hbcli${process.pid}`;
 
-function sh(args: string[]): string | null {
-  const r = spawnSync(args[0]!, args.slice(1), { encoding: 'utf8' });
-  return r.status === 0 ? null : `${args.join(' ')}: ${(r.stderr || r.error?.message || `exit ${r.status}`).trim()}`;
-}
-
-/** Builds the namespace (only loopback is needed: herd and the bouncer both run inside it); returns why it cannot, or null. */
+/** Only loopback is needed: herd and the bouncer both run inside the namespace. */
 function setupNetns(): string | null {
-  if (process.getuid?.() !== 0) return 'not root';
-  if (sh(['nft', '--version']) !== null) return 'nft is not installed (apt-get install nftables)';
-  if (sh(['ip', '-V']) !== null) return 'ip (iproute2) is not installed';
-  for (const step of [
-    ['ip', 'netns', 'add', NS],
-    ['ip', '-n', NS, 'link', 'set', 'lo', 'up'],
-  ]) {
-    const err = sh(step);
-    if (err !== null) {
-      spawnSync('ip', ['netns', 'del', NS]);
-      return `cannot build the test network namespace (${err})`;
-    }
-  }
-  return null;
+  return missingForFirewallTests() ?? buildNamespaces(NS, []);
 }
 
 const skip = setupNetns();
@@ -214,7 +195,7 @@ describe.skipIf(skip !== null)(`herd bouncer nftables in a network namespace${sk
 
   afterAll(async () => {
     if (herd) await stop(herd);
-    spawnSync('ip', ['netns', 'del', NS]);
+    deleteNamespaces(NS);
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 

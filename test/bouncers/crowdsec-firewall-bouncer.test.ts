@@ -1,10 +1,10 @@
-import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, exited, HERD_BIN, ROOT, runHerd, waitFor } from '../support/herd-cli.js';
+import { buildNamespaces, deleteNamespaces, missingForFirewallTests, probeConnect, run } from './netns.js';
 
 /**
  * A firewall bouncer that no one here wrote: Debian's `crowdsec-firewall-bouncer` (0.0.25, nftables
@@ -21,7 +21,6 @@ import { assertBuilt, exited, HERD_BIN, ROOT, runHerd, waitFor } from '../suppor
  * set. herd serves the range correctly (scope Range, value 192.0.2.0/28); the loss is the bouncer's.
  */
 
-const run = promisify(execFile);
 const SRV = `hfs${process.pid}`;
 const CLI = `hfc${process.pid}`;
 const PORT = 7070;
@@ -31,65 +30,18 @@ const [A4, B4] = ['192.0.2.2', '192.0.2.3'];
 const [A6, B6] = ['2001:db8::2', '2001:db8::3'];
 const BOUNCER = 'crowdsec-firewall-bouncer';
 
-function sh(args: string[]): string | null {
-  const r = spawnSync(args[0]!, args.slice(1), { encoding: 'utf8' });
-  return r.status === 0 ? null : `${args.join(' ')}: ${(r.stderr || r.error?.message || `exit ${r.status}`).trim()}`;
-}
-
-/** Builds the namespaces; returns why it cannot, or null. */
 function setupNetns(): string | null {
-  if (process.getuid?.() !== 0) return 'not root';
-  if (sh(['nft', '--version']) !== null) return 'nft is not installed (apt-get install nftables)';
-  if (sh(['ip', '-V']) !== null) return 'ip (iproute2) is not installed';
-  if (sh([BOUNCER, '-V']) !== null) return `${BOUNCER} is not installed (apt-get install --no-install-recommends ${BOUNCER})`;
-  const steps = [
-    ['ip', 'netns', 'add', SRV],
-    ['ip', 'netns', 'add', CLI],
-    ['ip', '-n', SRV, 'link', 'add', 'vs', 'type', 'veth', 'peer', 'name', 'vc', 'netns', CLI],
-    ['ip', '-n', SRV, 'addr', 'add', `${SERVER_V4}/24`, 'dev', 'vs'],
-    ['ip', '-n', SRV, 'addr', 'add', `${SERVER_V6}/64`, 'dev', 'vs', 'nodad'],
-    ['ip', '-n', CLI, 'addr', 'add', `${A4}/24`, 'dev', 'vc'],
-    ['ip', '-n', CLI, 'addr', 'add', `${B4}/24`, 'dev', 'vc'],
-    ['ip', '-n', CLI, 'addr', 'add', `${A6}/64`, 'dev', 'vc', 'nodad'],
-    ['ip', '-n', CLI, 'addr', 'add', `${B6}/64`, 'dev', 'vc', 'nodad'],
-    ['ip', '-n', SRV, 'link', 'set', 'lo', 'up'],
-    ['ip', '-n', CLI, 'link', 'set', 'lo', 'up'],
-    ['ip', '-n', SRV, 'link', 'set', 'vs', 'up'],
-    ['ip', '-n', CLI, 'link', 'set', 'vc', 'up'],
-  ];
-  for (const step of steps) {
-    const err = sh(step);
-    if (err !== null) {
-      teardownNetns();
-      return `cannot build the test network (${err})`;
-    }
-  }
-  return null;
-}
-
-function teardownNetns(): void {
-  spawnSync('ip', ['netns', 'del', SRV]);
-  spawnSync('ip', ['netns', 'del', CLI]);
+  return (
+    missingForFirewallTests([{ command: [BOUNCER, '-V'], install: `--no-install-recommends ${BOUNCER}` }]) ??
+    buildNamespaces(SRV, [`${SERVER_V4}/24`, `${SERVER_V6}/64`], { name: CLI, addrs: [`${A4}/24`, `${B4}/24`, `${A6}/64`, `${B6}/64`] })
+  );
 }
 
 const skip = setupNetns();
 if (skip !== null) console.warn(`${BOUNCER} end-to-end test skipped: ${skip}`);
 
-const CONNECT = `
-const net = require('node:net');
-const [host, port, localAddress] = process.argv.slice(1);
-const s = net.connect({ host, port: Number(port), localAddress });
-s.setTimeout(800, () => { console.log('timeout'); s.destroy(); });
-s.on('connect', () => { console.log('connected'); s.destroy(); });
-s.on('error', (e) => console.log('error ' + e.code));
-`;
-
 /** Connects from `from` (an address of the client namespace) to the server: connected, timeout or error. */
-async function probe(from: string): Promise<string> {
-  const to = from.includes(':') ? SERVER_V6 : SERVER_V4;
-  const { stdout } = await run('ip', ['netns', 'exec', CLI, process.execPath, '-e', CONNECT, to, String(PORT), from]);
-  return stdout.trim();
-}
+const probe = (from: string) => probeConnect(CLI, from, from.includes(':') ? SERVER_V6 : SERVER_V4, PORT);
 
 /** The bouncer's set for `ip`'s family, as `nft` lists it inside the server's namespace. */
 async function blacklist(ip: string): Promise<string> {
@@ -222,7 +174,7 @@ describe.skipIf(skip !== null)(`Debian's ${BOUNCER} against a running herd, in n
     await stop(bouncer);
     await stop(herd);
     await stop(server);
-    teardownNetns();
+    deleteNamespaces(SRV, CLI);
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   }, 30_000);
 

@@ -1,8 +1,8 @@
-import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { promisify } from 'node:util';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NftablesBouncer } from '../../src/bouncers/index.js';
 import { startHerdApi, type HerdApi } from './herd-api.js';
+import { buildNamespaces, deleteNamespaces, missingForFirewallTests, probeConnect, run } from './netns.js';
 
 /**
  * The firewall bouncer for real: two network namespaces made here (a server and a client joined
@@ -12,70 +12,25 @@ import { startHerdApi, type HerdApi } from './herd-api.js';
  * removes the element. Needs root, `ip` and `nft`; skipped, saying why, otherwise.
  */
 
-const run = promisify(execFile);
 const SRV = `hbs${process.pid}`;
 const CLI = `hbc${process.pid}`;
 const PORT = 7070;
 
-function sh(args: string[]): string | null {
-  const r = spawnSync(args[0], args.slice(1), { encoding: 'utf8' });
-  return r.status === 0 ? null : `${args.join(' ')}: ${(r.stderr || r.error?.message || `exit ${r.status}`).trim()}`;
-}
-
-/** Builds the namespaces; returns why it cannot, or null. */
 function setupNetns(): string | null {
-  if (process.getuid?.() !== 0) return 'not root';
-  if (sh(['nft', '--version']) !== null) return 'nft is not installed (apt-get install nftables)';
-  if (sh(['ip', '-V']) !== null) return 'ip (iproute2) is not installed';
-  const steps = [
-    ['ip', 'netns', 'add', SRV],
-    ['ip', 'netns', 'add', CLI],
-    ['ip', '-n', SRV, 'link', 'add', 'vs', 'type', 'veth', 'peer', 'name', 'vc', 'netns', CLI],
-    ['ip', '-n', SRV, 'addr', 'add', '192.0.2.10/24', 'dev', 'vs'],
-    ['ip', '-n', SRV, 'addr', 'add', '198.51.100.10/24', 'dev', 'vs'],
-    ['ip', '-n', SRV, 'addr', 'add', '2001:db8::10/64', 'dev', 'vs', 'nodad'],
-    ['ip', '-n', CLI, 'addr', 'add', '192.0.2.1/24', 'dev', 'vc'],
-    ['ip', '-n', CLI, 'addr', 'add', '192.0.2.2/24', 'dev', 'vc'],
-    ['ip', '-n', CLI, 'addr', 'add', '198.51.100.5/24', 'dev', 'vc'],
-    ['ip', '-n', CLI, 'addr', 'add', '2001:db8::1/64', 'dev', 'vc', 'nodad'],
-    ['ip', '-n', CLI, 'addr', 'add', '2001:db8::2/64', 'dev', 'vc', 'nodad'],
-    ['ip', '-n', SRV, 'link', 'set', 'lo', 'up'],
-    ['ip', '-n', CLI, 'link', 'set', 'lo', 'up'],
-    ['ip', '-n', SRV, 'link', 'set', 'vs', 'up'],
-    ['ip', '-n', CLI, 'link', 'set', 'vc', 'up'],
-  ];
-  for (const step of steps) {
-    const err = sh(step);
-    if (err !== null) {
-      teardownNetns();
-      return `cannot build the test network (${err})`;
-    }
-  }
-  return null;
-}
-
-function teardownNetns(): void {
-  spawnSync('ip', ['netns', 'del', SRV]);
-  spawnSync('ip', ['netns', 'del', CLI]);
+  return (
+    missingForFirewallTests() ??
+    buildNamespaces(SRV, ['192.0.2.10/24', '198.51.100.10/24', '2001:db8::10/64'], {
+      name: CLI,
+      addrs: ['192.0.2.1/24', '192.0.2.2/24', '198.51.100.5/24', '2001:db8::1/64', '2001:db8::2/64'],
+    })
+  );
 }
 
 const skip = setupNetns();
 if (skip !== null) console.warn(`nftables end-to-end test skipped: ${skip}`);
 
-const CONNECT = `
-const net = require('node:net');
-const [host, port, localAddress] = process.argv.slice(1);
-const s = net.connect({ host, port: Number(port), localAddress });
-s.setTimeout(800, () => { console.log('timeout'); s.destroy(); });
-s.on('connect', () => { console.log('connected'); s.destroy(); });
-s.on('error', (e) => console.log('error ' + e.code));
-`;
-
 /** Connects from `from` (an address of the client namespace) to the server: connected, timeout or error. */
-async function probe(from: string, to: string): Promise<string> {
-  const { stdout } = await run('ip', ['netns', 'exec', CLI, process.execPath, '-e', CONNECT, to, String(PORT), from]);
-  return stdout.trim();
-}
+const probe = (from: string, to: string) => probeConnect(CLI, from, to, PORT);
 
 async function setElements(set: string): Promise<string> {
   const { stdout } = await run('ip', ['netns', 'exec', SRV, 'nft', 'list', 'set', 'inet', 'herd', set]);
@@ -101,7 +56,7 @@ describe.skipIf(skip !== null)(`nftables bouncer in network namespaces${skip ? `
     await bouncer?.stop().catch(() => undefined);
     if (server?.pid !== undefined && server.exitCode === null) server.kill();
     await api?.stop();
-    teardownNetns();
+    deleteNamespaces(SRV, CLI);
   });
 
   it('connects from every address before anything is banned', async () => {
