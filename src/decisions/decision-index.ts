@@ -548,11 +548,17 @@ function prefixesOf(counts: Int32Array): number[] {
  */
 export function longestPerValueAndType(decisions: Iterable<Decision>): Decision[] {
   const all = Array.isArray(decisions) ? (decisions as Decision[]) : [...decisions];
+  // Each decision's key is built once: this runs over every active decision at a stream startup.
+  const keys = new Array<string>(all.length);
   const longest = new Map<string, number>();
-  for (const d of all) {
+  for (let i = 0; i < all.length; i++) {
+    const d = all[i];
     const key = `${d.scope}\u0000${d.value}\u0000${d.type}`;
+    keys[i] = key;
     const u = longest.get(key);
     if (u === undefined || d.until > u) longest.set(key, d.until);
   }
-  return all.filter((d) => d.until === longest.get(`${d.scope}\u0000${d.value}\u0000${d.type}`));
+  const out: Decision[] = [];
+  for (let i = 0; i < all.length; i++) if (all[i].until === longest.get(keys[i])) out.push(all[i]);
+  return out;
 }
