@@ -10,6 +10,8 @@ import { NodeRuntimeError, type NodeEnv, type NodeIssues, type RuntimeNode } fro
 
 /** Observes every top-level node run (explain, hubtest dumps). Not used on the normal hot path. */
 export interface ParseTracer {
+  /** A stage is about to be considered for this event (before the skip of stages it already passed). */
+  enterStage?(stage: string): void;
   beforeNode?(stage: string, node: RuntimeNode, evt: Event): void;
   afterNode(stage: string, node: RuntimeNode, success: boolean, evt: Event): void;
   stageFailed?(stage: string, evt: Event): void;
@@ -43,6 +45,7 @@ export class ParserPipeline {
     try {
       for (let s = 0; s < stages.length; s++) {
         const stage = stages[s]!;
+        if (tracer?.enterStage) tracer.enterStage(stage);
         const at = stages.indexOf(evt.Stage);
         if (at > s) continue; // the event was injected at a later stage
         if (evt.Stage !== stage) return false;

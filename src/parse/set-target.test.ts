@@ -80,6 +80,24 @@ describe('compileTarget', () => {
     }
   });
 
+  it('sets a string field inside the overflow of a postoverflow event (evt.Overflow.Alert.Source.Value)', () => {
+    const evt = event();
+    const source = { IP: '2001:db8::1', Value: '2001:db8::1', Scope: 'Ip' };
+    evt.Overflow = { Alert: { Source: source }, Sources: { '2001:db8::1': source } };
+    expect(setter('evt.Overflow.Alert.Source.Value')(evt, '2001:db8::/64')).toBe(true);
+    expect(setter('evt.Overflow.Alert.Source.Scope')(evt, 'Range')).toBe(true);
+    expect(source).toEqual({ IP: '2001:db8::1', Value: '2001:db8::/64', Scope: 'Range' });
+  });
+
+  it('does not set an overflow field that is missing or not a string, nor anything on a log event', () => {
+    const evt = event();
+    expect(setter('evt.Overflow.Alert.Source.Value')(evt, 'x')).toBe(false);
+    evt.Overflow = { Alert: { Remediation: true, Source: null } };
+    expect(setter('evt.Overflow.Alert.Remediation')(evt, 'x')).toBe(false);
+    expect(setter('evt.Overflow.Alert.Source.Value')(evt, 'x')).toBe(false);
+    expect(evt.Overflow).toEqual({ Alert: { Remediation: true, Source: null } });
+  });
+
   it('gives a reason for a path that goes below a string or non-struct field', () => {
     expect(compileTarget('evt.StrTime.x')).toMatch(/'evt.StrTime.x' is not a valid target/);
     expect(typeof compileTarget('evt.Line.Raw.x')).toBe('string');

@@ -42,6 +42,7 @@ const EVENT_SHAPE: Shape = {
 /** Returns the setter, or a reason why the target can never be set (CrowdSec logs it at run time). */
 export function compileTarget(target: string): TargetSetter | string {
   const path = (target.startsWith('evt.') ? target.slice(4) : target).split('.');
+  if (path[0] === 'Overflow' && path.length > 1) return overflowSetter(path.slice(1));
   let shape: Shape = EVENT_SHAPE;
   const walked: string[] = [];
   for (const seg of path) {
@@ -91,6 +92,27 @@ function fieldSetter(walked: string[]): TargetSetter {
   const field = walked[1] as 'Raw' | 'Src' | 'Module';
   return (evt, value) => {
     evt.Line[field] = value;
+    return true;
+  };
+}
+
+/**
+ * `target: evt.Overflow.Alert.Source.Value` (postoverflows): the overflow's shape belongs to the
+ * scenarios domain, so the walk happens when the static runs — through objects, to a field that
+ * holds a string (Go's *string fields of models.Alert included). Anything else is not settable.
+ */
+function overflowSetter(path: readonly string[]): TargetSetter {
+  const last = path[path.length - 1]!;
+  return (evt, value) => {
+    let o: unknown = evt.Overflow;
+    for (let i = 0; i < path.length - 1; i++) {
+      if (o === null || typeof o !== 'object') return false;
+      o = (o as Record<string, unknown>)[path[i]!];
+    }
+    if (o === null || typeof o !== 'object') return false;
+    const holder = o as Record<string, unknown>;
+    if (typeof holder[last] !== 'string') return false;
+    holder[last] = value;
     return true;
   };
 }

@@ -61,6 +61,13 @@ describe('ParseDate', () => {
     expect(marshaled('Fri Oct 10 13:55:36.123456 2025')).toBe('2025-10-10T13:55:36.123456Z');
   });
 
+  it('reads ISO dates without a zone as UTC, with T or a space and fractions of a second (the dateparse fallback)', () => {
+    expect(marshaled('2025-07-16T19:42:45')).toBe('2025-07-16T19:42:45Z');
+    expect(marshaled('2025-07-16T19:42:45.123')).toBe('2025-07-16T19:42:45.123Z');
+    expect(marshaled('2025-07-16 19:42:45,5'.replace(',', '.'))).toBe('2025-07-16T19:42:45.5Z');
+    expect(marshaled('Mon, 02 Jan 2006 15:04:05 -0700')).toBe('2006-01-02T15:04:05-07:00');
+  });
+
   it('reads Unix seconds, with a fraction', () => {
     expect(marshaled('1700000000')).toBe('2023-11-14T22:13:20Z');
     expect(marshaled('1700000000.5')).toBe('2023-11-14T22:13:20.5Z');

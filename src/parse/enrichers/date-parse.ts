@@ -27,8 +27,32 @@ const COMMON_LAYOUTS: readonly string[] = [
   '2006-01-02 15:04:05',
 ];
 
+/**
+ * After its own list, CrowdSec tries araddon/dateparse (ParseStrict, in UTC), which knows many more
+ * shapes; these are the unambiguous ones log lines use: ISO dates without a zone, with `T` or a space,
+ * with or without fractions of a second. Written as RFC 3339 in UTC, as CrowdSec does.
+ */
+const FALLBACK_LAYOUTS: readonly string[] = [
+  '2006-01-02T15:04:05.999999999',
+  '2006-01-02 15:04:05.999999999',
+  '2006/01/02 15:04:05.999999999',
+  '2006-01-02T15:04',
+  '2006-01-02T15:04:05Z0700',
+  '2006-01-02 15:04:05Z07:00',
+  '2006-01-02 15:04:05 -0700',
+  '2006-01-02 15:04:05 MST',
+  'Mon, 02 Jan 2006 15:04:05 -0700',
+  'Mon, 02 Jan 2006 15:04:05 MST',
+  '02 Jan 2006 15:04:05',
+  'Jan 2, 2006 15:04:05',
+  'Jan 2 2006 15:04:05',
+  'Jan _2 15:04:05.000000',
+  'Jan _2 15:04:05.000',
+];
+
 export function createDateParseEnricher(clock: Clock): Enricher {
   const layouts: GoLayout[] = COMMON_LAYOUTS.map((l) => compileGoLayout(l));
+  const fallbacks: GoLayout[] = FALLBACK_LAYOUTS.map((l) => compileGoLayout(l));
   const custom = new Map<string, GoLayout>();
 
   const finish = (t: GoTime, evt: Event, value = ''): void => {
@@ -75,6 +99,10 @@ export function createDateParseEnricher(clock: Clock): Enricher {
       }
       const unix = parseUnixSeconds(value);
       if (unix) return finish(unix, evt, value);
+      for (let i = 0; i < fallbacks.length; i++) {
+        const t = fallbacks[i]!.parse(value);
+        if (t && !t.IsZero()) return finish(withYear(t), evt, value);
+      }
     }
     finish(GoTime.fromMillis(clock.now()), evt);
   };
