@@ -10,6 +10,8 @@ import { registerBouncer } from './bouncer.js';
 import { registerBouncers } from './bouncers.js';
 import { registerDecisions } from './decisions.js';
 import { registerExplain } from './explain.js';
+import { registerHub } from './hub.js';
+import { registerHubtest } from './hubtest.js';
 import { registerLapi } from './lapi.js';
 import { registerMachines } from './machines.js';
 import { registerMetrics } from './metrics.js';
@@ -49,6 +51,8 @@ export function buildProgram(): Command {
   registerBouncer(program);
   registerMachines(program);
   registerExplain(program);
+  registerHub(program);
+  registerHubtest(program);
   registerMetrics(program);
   for (const cmd of program.commands) {
     cmd.exitOverride();

@@ -4,9 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../core/index.js';
 import { compileExpr } from './compile-expr.js';
 import { crowdsecHelpers, globMatch } from './crowdsec-helpers.js';
+import { DataFiles } from './data-files.js';
 import { ExprRuntimeError } from './errors.js';
 import { GoDuration } from './go-duration.js';
 import { GoTime } from './go-time.js';
+import { Stash } from './stash.js';
 import { createStringMap } from './values.js';
 
 const logged: string[] = [];
@@ -155,5 +157,15 @@ describe('CrowdSec helpers', () => {
     expect(globMatch('*', '')).toBe(true);
     expect(globMatch('a**', 'a')).toBe(false);
     expect(globMatch('*'.repeat(30) + 'b', 'a'.repeat(2000))).toBe(false);
+  });
+
+  it('always has the JSON, key=value and XML helpers; the file and stash helpers only with their state', () => {
+    const pure = ['JsonExtract', 'JsonExtractUnescape', 'JsonExtractLib', 'JsonExtractSlice', 'JsonExtractObject', 'UnmarshalJSON', 'ParseKV', 'ParseKVLax', 'XMLGetNodeValue', 'XMLGetAttributeValue'];
+    const stateful = ['File', 'RegexpInFile', 'FileMap', 'LookupFile', 'GetFromStash', 'SetInStash'];
+    const bare = crowdsecHelpers();
+    for (const name of pure) expect(bare[name], name).toBeTypeOf('function');
+    for (const name of stateful) expect(bare[name], name).toBeUndefined();
+    const full = crowdsecHelpers({ dataFiles: new DataFiles({ resolve: (e) => e.dest_file }), stash: new Stash({ clock: new ManualClock(0) }) });
+    for (const name of stateful) expect(full[name], name).toBeTypeOf('function');
   });
 });

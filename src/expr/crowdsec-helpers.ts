@@ -1,7 +1,8 @@
 /**
- * CrowdSec's expression helpers (pkg/exprhelpers) that need no data files, database, network or
- * stash: strings, URLs, IPs, JSON, time. Each keeps CrowdSec's results on bad input (Atof gives 0,
- * IpInRange false, PathUnescape the input...). Helpers that read time take the clock given here.
+ * CrowdSec's expression helpers (pkg/exprhelpers): strings, URLs, IPs, JSON, key=value, XML, time,
+ * and, when their state is given, the data-file helpers (DataFiles) and the stash (Stash). Each keeps
+ * CrowdSec's results on bad input (Atof gives 0, IpInRange false, PathUnescape the input...). Helpers
+ * that read time take the clock given here.
  */
 import { hostname as osHostname } from 'node:os';
 import { systemClock, type Clock } from '../core/index.js';
@@ -37,6 +38,11 @@ import {
   rawQueryOf,
 } from './go-url.js';
 import { decodeStdBase64 } from './builtins-text.js';
+import type { DataFiles } from './data-files.js';
+import { jsonHelpers } from './json-helpers.js';
+import { kvHelpers } from './kv-helpers.js';
+import type { Stash } from './stash.js';
+import { xmlHelpers } from './xml-helpers.js';
 import { equal } from './value-ops.js';
 import { goTypeOf, isGoMap, withResultKind, type ExprFunction } from './values.js';
 
@@ -47,6 +53,10 @@ export interface CrowdsecHelperDeps {
   logInfo?: (message: string) => void;
   /** What Hostname returns; the OS host name when absent. */
   hostname?: () => string;
+  /** The loaded data files: adds File, RegexpInFile, FileMap and LookupFile. */
+  dataFiles?: DataFiles;
+  /** The stash of parser nodes: adds GetFromStash and SetInStash. */
+  stash?: Stash;
 }
 
 function str(name: string, args: readonly unknown[], i: number): string {
@@ -172,14 +182,12 @@ function parseUnixSeconds(value: string): number | null {
 type Helper = (...args: unknown[]) => unknown;
 
 /**
- * The pure CrowdSec helpers, by their Go names, ready for `compileExpr({ functions })`.
- * Not here yet (they need data files, the database, the network or shared state): File,
- * RegexpInFile, SetInStash, GetFromStash, GetDecisionsCount, GetDecisionsSinceCount,
- * GetActiveDecisionsCount, GetActiveDecisionsTimeLeft, LookupHost, GeoIPEnrich, GeoIPASNEnrich,
- * GeoIPRangeEnrich, CrowdsecCTI, IsAnomalous, JA4H, JsonExtract, JsonExtractUnescape,
- * JsonExtractLib, JsonExtractSlice, JsonExtractObject, UnmarshalJSON, ParseKV, ParseKVLax,
- * XMLGetAttributeValue, XMLGetNodeValue, LibInjectionIsSQLI, LibInjectionIsXSS, ReplaceRegexp,
- * ReplaceAllRegex.
+ * CrowdSec's helpers, by their Go names, ready for `compileExpr({ functions })`: the pure ones always,
+ * File/RegexpInFile/FileMap/LookupFile with `deps.dataFiles`, GetFromStash/SetInStash with
+ * `deps.stash`. Not here (they need the database, the network or other state): GetDecisionsCount,
+ * GetDecisionsSinceCount, GetActiveDecisionsCount, GetActiveDecisionsTimeLeft, LookupHost,
+ * GeoIPEnrich, GeoIPASNEnrich, GeoIPRangeEnrich, CrowdsecCTI, IsAnomalous, JA4H, LibInjectionIsSQLI,
+ * LibInjectionIsXSS, ReplaceRegexp, ReplaceAllRegex.
  */
 export function crowdsecHelpers(deps: CrowdsecHelperDeps = {}): Record<string, ExprFunction> {
   const clock = deps.clock ?? systemClock;
@@ -294,7 +302,9 @@ export function crowdsecHelpers(deps: CrowdsecHelperDeps = {}): Record<string, E
       return new GoDuration(n % 2 === 1 ? iv[(n - 1) / 2] : Math.trunc((iv[n / 2 - 1] + iv[n / 2]) / 2));
     },
   };
-  const out: Record<string, ExprFunction> = {};
+  const out: Record<string, ExprFunction> = { ...jsonHelpers(), ...kvHelpers(), ...xmlHelpers() };
+  if (deps.dataFiles) Object.assign(out, deps.dataFiles.helpers());
+  if (deps.stash) Object.assign(out, deps.stash.helpers());
   for (const [name, fn] of Object.entries(helpers)) out[name] = fn;
   out.Atof = withResultKind(helpers.Atof, 'float');
   out.Distance = withResultKind(helpers.Distance, 'float');

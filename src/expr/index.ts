@@ -4,7 +4,8 @@
  * parsed and compiled once (`compileExpr`) into one generated JavaScript function, or a tree of
  * closures where code generation does not apply, then run per event. Values follow Go's
  * model (see values.ts): StringMap for map[string]string, int vs float tracked statically, byte
- * semantics for strings. CrowdSec's pure helpers come from `crowdsecHelpers(deps)`.
+ * semantics for strings. CrowdSec's helpers come from `crowdsecHelpers(deps)`; those reading data
+ * files or the stash need a `DataFiles` or a `Stash` instance in `deps`.
  */
 export { compileExpr, type CompiledExpr } from './compile-expr.js';
 export type { ExprCompileOptions, RegexCompiler, RegexLike, FieldReader, FieldReaderFactory } from './compile-types.js';
@@ -27,6 +28,9 @@ export { goSprintf } from './go-sprintf.js';
 export { formatFloat as formatGoFloat, parseGoFloat, parseGoInt } from './go-number.js';
 export { goMarshalJSON, goUnmarshalJSON } from './go-json.js';
 export { crowdsecHelpers, globMatch, type CrowdsecHelperDeps } from './crowdsec-helpers.js';
+export { DataFiles, type DataFileEntry, type DataFilesOptions } from './data-files.js';
+export { Stash, DEFAULT_STASH_SIZE, type StashDefinition, type StashOptions } from './stash.js';
+export type { StashStrategy } from './stash-cache.js';
 export { GoLocation } from './builtins-time.js';
 export { GoDuration, parseGoDuration, formatGoDuration } from './go-duration.js';
 export {

@@ -1,19 +1,24 @@
 import type { Clock } from '../core/index.js';
 import { compileGoLayout, GO_LAYOUTS, GoTime } from '../expr/index.js';
-import { LIVE, type Event, type ExpectMode } from '../parse/index.js';
+import { LIVE, OVFLW, type Event, type ExpectMode } from '../parse/index.js';
+import { Bucket } from './bucket.js';
+import { BucketProcessors, type ExprErrors } from './bucket-processors.js';
 import { buildOverflow, type Overflow, type QueuedEvent } from './overflow.js';
 import type { RuntimeScenario } from './runtime-scenario.js';
-import { TokenBucket } from './token-bucket.js';
 
 /**
  * The bucket engine: pours parsed events into the buckets of every scenario whose filter matches,
  * one bucket per scenario and `groupby` value, and hands on overflows. Semantics follow CrowdSec's
- * leakybucket package (leaky, trigger and counter buckets; distinct; blackhole; cache_size); time is
- * the wall clock when following live logs and the time written in the lines when replaying.
+ * leakybucket package: leaky, trigger, counter, conditional and bayesian buckets; distinct,
+ * cancel_on, condition, overflow_filter, blackhole and cache_size, applied in the order of CrowdSec's
+ * processors. Time is the wall clock when following live logs and the time written in the lines
+ * when replaying. Overflow events (Type OVFLW, from `overflowEvent`) are poured like any other:
+ * that is how `reprocess: true` scenarios feed scenarios about overflows.
  *
  * Memory is bounded: buckets that have been idle for their lifetime are dropped (CrowdSec's
- * underflow), and each scenario keeps at most `maxBuckets` buckets, evicting the least recently
- * used one when a flood of distinct sources arrives.
+ * underflow), each scenario keeps at most `maxBuckets` buckets, evicting the least recently used
+ * one when a flood of distinct sources arrives, and a bucket of unbounded capacity (counter,
+ * conditional, bayesian) remembers its last 1000 events unless cache_size says otherwise.
  */
 
 export interface ScenarioStats {
@@ -23,10 +28,14 @@ export interface ScenarioStats {
   overflows: number;
   /** Overflows discarded because the same bucket key overflowed within `blackhole`. */
   blackholed: number;
+  /** Overflows discarded because `overflow_filter` said false. */
+  filtered: number;
+  /** Buckets destroyed without overflow by an event `cancel_on` took. */
+  canceled: number;
   instantiated: number;
   underflows: number;
   evicted: number;
-  /** Filter, groupby or distinct expressions that failed or returned the wrong type. */
+  /** Expressions (filter, groupby, distinct, cancel_on, condition, overflow_filter) that failed or returned the wrong type. */
   errors: number;
   active: number;
 }
@@ -39,54 +48,43 @@ export interface BucketEngineOptions {
   onExprError?(scenario: string, what: string, detail: string): void;
 }
 
-class Bucket {
-  limiter: TokenBucket | null;
-  /** The last events poured, as a ring (oldest at `head` once full): no shifting per event. */
-  private ring: QueuedEvent[] = [];
-  private head = 0;
+/** Events kept by a bucket whose capacity is unbounded (-1) and that has no cache_size. */
+const UNBOUNDED_QUEUE = 1000;
 
-  /** Adds an event, forgetting the oldest beyond `limit`. */
-  remember(q: QueuedEvent, limit: number): void {
-    const ring = this.ring;
-    if (ring.length < limit) {
-      ring.push(q);
-    } else {
-      ring[this.head] = q;
-      this.head = this.head + 1 === limit ? 0 : this.head + 1;
-    }
-  }
-
-  /** The remembered events, oldest first. */
-  get queue(): QueuedEvent[] {
-    return this.head === 0 ? this.ring : [...this.ring.slice(this.head), ...this.ring.slice(0, this.head)];
-  }
-  total = 0;
-  firstMs = 0;
-  lastMs = 0;
-  first: GoTime | null = null;
-  last: GoTime | null = null;
-  distinct: Set<string> | null;
-
-  constructor(
-    readonly key: string,
-    s: RuntimeScenario,
-    now: number,
-  ) {
-    this.limiter = s.type === 'leaky' ? new TokenBucket(s.capacity, s.leakMs, now) : null;
-    this.distinct = s.distinct ? new Set() : null;
-  }
-}
-
-class ScenarioState {
+class ScenarioState implements ExprErrors {
   readonly buckets = new Map<string, Bucket>();
   readonly blackhole = new Map<string, number>();
   readonly queueSize: number;
+  /** Buckets die after `lifetimeMs` without events (leaky, conditional, bayesian). */
+  readonly idleExpiry: boolean;
   readonly stats: ScenarioStats;
 
-  constructor(readonly s: RuntimeScenario) {
-    const cap = s.type === 'leaky' ? s.capacity : s.type === 'trigger' ? 1 : 1000;
-    this.queueSize = s.cacheSize > 0 && (s.cacheSize <= cap || s.type === 'counter') ? s.cacheSize : cap;
-    this.stats = { name: s.name, poured: 0, overflows: 0, blackholed: 0, instantiated: 0, underflows: 0, evicted: 0, errors: 0, active: 0 };
+  constructor(
+    readonly s: RuntimeScenario,
+    private readonly onExprError: BucketEngineOptions['onExprError'],
+  ) {
+    // CrowdSec sizes the queue by the capacity, or by cache_size when smaller or when unbounded.
+    const cap = s.type === 'trigger' ? 1 : s.capacity >= 0 ? s.capacity : UNBOUNDED_QUEUE;
+    this.queueSize = s.cacheSize > 0 && (s.cacheSize <= cap || s.capacity === -1) ? s.cacheSize : cap;
+    this.idleExpiry = s.type === 'leaky' || s.type === 'conditional' || s.type === 'bayesian';
+    this.stats = {
+      name: s.name,
+      poured: 0,
+      overflows: 0,
+      blackholed: 0,
+      filtered: 0,
+      canceled: 0,
+      instantiated: 0,
+      underflows: 0,
+      evicted: 0,
+      errors: 0,
+      active: 0,
+    };
+  }
+
+  exprError(what: string, err: unknown): void {
+    this.stats.errors++;
+    this.onExprError?.(this.s.name, what, err instanceof Error ? err.message : String(err));
   }
 }
 
@@ -106,14 +104,14 @@ export class BucketEngine {
   private readonly maxBuckets: number;
   private readonly env: { evt: Event | null } = { evt: null };
   private readonly scopeEnv: { evt: unknown } = { evt: null };
-  private readonly onExprError: BucketEngineOptions['onExprError'];
+  private readonly processors = new BucketProcessors();
   /** Latest time seen (the virtual "now" when replaying). */
   private now = 0;
   /** Events that could not be timed (replay without a parsable date): CrowdSec drops them too. */
   untimed = 0;
 
   constructor(scenarios: readonly RuntimeScenario[], opts: BucketEngineOptions) {
-    this.states = scenarios.map((s) => new ScenarioState(s));
+    this.states = scenarios.map((s) => new ScenarioState(s, opts.onExprError));
     const groups = new Map<string, number>();
     this.filterGroup = scenarios.map((s) => {
       let g = groups.get(s.filter.source);
@@ -128,7 +126,6 @@ export class BucketEngine {
     this.mode = opts.mode;
     this.clock = opts.clock;
     this.maxBuckets = opts.maxBuckets ?? 100_000;
-    this.onExprError = opts.onExprError;
   }
 
   get scenarios(): readonly RuntimeScenario[] {
@@ -141,8 +138,11 @@ export class BucketEngine {
   }
 
   /**
-   * Pours one parsed event. Overflows are passed to `emit` as they happen. Returns how many
-   * scenarios took the event.
+   * Pours one event: a parsed log line, or an overflow event (Type OVFLW, `evt.Overflow` the view
+   * `overflowEvent` builds). Overflows are passed to `emit` as they happen. Returns how many
+   * scenarios took the event. Pour a reprocessed overflow after the pour that emitted it returns
+   * (queue it in `emit`), as CrowdSec does; a pour from within `emit` works but sees the overflow
+   * before the other scenarios have taken the event at hand.
    */
   pour(evt: Event, emit: (o: Overflow) => void): number {
     let t: number;
@@ -162,6 +162,7 @@ export class BucketEngine {
     if (t > this.now) this.now = t;
 
     const env = this.env;
+    const outer = env.evt;
     env.evt = evt;
     let taken = 0;
     const epoch = (this.epoch = (this.epoch + 1) >>> 0 || 1);
@@ -180,7 +181,7 @@ export class BucketEngine {
           try {
             out = s.filter.run(env);
           } catch (err) {
-            this.exprError(st, 'filter', err);
+            st.exprError('filter', err);
             continue;
           }
           if (out !== true) continue;
@@ -192,27 +193,29 @@ export class BucketEngine {
           try {
             g = s.groupby.run(env);
           } catch (err) {
-            this.exprError(st, 'groupby', err);
+            st.exprError('groupby', err);
             continue;
           }
           if (typeof g !== 'string') {
-            this.exprError(st, 'groupby', new Error(`groupby returned ${g === null ? 'nil' : typeof g}, not a string`));
+            st.exprError('groupby', new Error(`groupby returned ${g === null ? 'nil' : typeof g}, not a string`));
             continue;
           }
           key = g;
         }
         if (this.pourInto(st, key, evt, t, time, emit)) taken++;
+        env.evt = evt;
       }
     } finally {
-      env.evt = null;
+      env.evt = outer;
     }
     return taken;
   }
 
+  /** One event into one scenario's bucket, through CrowdSec's processors in their order. */
   private pourInto(st: ScenarioState, key: string, evt: Event, t: number, time: GoTime, emit: (o: Overflow) => void): boolean {
     const s = st.s;
     let b = st.buckets.get(key);
-    if (b !== undefined && s.type === 'leaky' && t > b.lastMs + s.lifetimeMs) {
+    if (b !== undefined && st.idleExpiry && t > b.lastMs + s.lifetimeMs) {
       // The bucket would have underflowed before this event: start afresh.
       st.buckets.delete(key);
       st.stats.underflows++;
@@ -223,23 +226,32 @@ export class BucketEngine {
       b = undefined;
     }
 
+    // A trigger overflows before distinct and cancel_on could look at the event (CrowdSec's order).
     let distinctValue: string | null = null;
-    if (s.distinct !== null) {
-      let v: unknown;
-      try {
-        v = s.distinct.run(this.env);
-      } catch (err) {
-        this.exprError(st, 'distinct', err);
-        v = null;
+    if (s.type !== 'trigger') {
+      if (s.distinct !== null) {
+        let v: unknown;
+        try {
+          v = s.distinct.run(this.env);
+        } catch (err) {
+          st.exprError('distinct', err);
+          v = null;
+        }
+        if (typeof v === 'string') {
+          if (b !== undefined && b.distinct!.has(v)) return false;
+          distinctValue = v;
+        }
       }
-      if (typeof v === 'string') {
-        if (b !== undefined && b.distinct!.has(v)) return false;
-        distinctValue = v;
+      if (s.cancelOn !== null && this.processors.isTrue(st, 'cancel_on', s.cancelOn, this.env)) {
+        // The bucket dies without overflowing, and the event goes nowhere.
+        if (b !== undefined) st.buckets.delete(key);
+        st.stats.canceled++;
+        return false;
       }
     }
 
     if (b === undefined) {
-      b = new Bucket(key, s, t);
+      b = new Bucket(key, s, st.queueSize, t);
       st.stats.instantiated++;
       if (st.buckets.size >= this.maxBuckets) {
         const oldest = st.buckets.keys().next().value as string;
@@ -247,7 +259,7 @@ export class BucketEngine {
         st.stats.evicted++;
       }
       st.buckets.set(key, b);
-    } else if (s.type === 'leaky') {
+    } else if (st.idleExpiry) {
       // Keep the map in least-recently-poured order, so eviction and expiry start from the oldest.
       st.buckets.delete(key);
       st.buckets.set(key, b);
@@ -267,22 +279,38 @@ export class BucketEngine {
       timestamp: evt.MarshaledTime !== '' ? evt.MarshaledTime : evt.Time.MarshalText(),
       meta: evt.Meta,
       enriched: evt.Enriched,
-      evt: s.scopeExpr !== null ? evt : null,
+      evt: s.keepEvents || evt.Type === OVFLW ? evt : null,
     };
     // CrowdSec's queue holds one event more than its size (pkg/leakybucket/queue.go: the whole burst).
-    b.remember(q, st.queueSize + 1);
+    b.remember(q);
 
-    if (s.type === 'trigger') {
+    if (s.type === 'trigger' || (s.type === 'leaky' && !b.limiter!.allow(t))) {
       this.overflow(st, b, t, time, emit);
-    } else if (s.type === 'leaky' && !b.limiter!.allow(t)) {
+    } else if (s.condition !== null && this.processors.conditionHolds(st, b, evt)) {
+      this.overflow(st, b, t, time, emit);
+    } else if (s.bayesian !== null && this.processors.bayesianOverflows(st, b, evt)) {
       this.overflow(st, b, t, time, emit);
     }
     return true;
   }
 
+  /**
+   * The bucket overflows: it is gone, then CrowdSec's overflow processors run in order —
+   * overflow_filter (false discards the overflow), blackhole (a repeat of the key within it is
+   * discarded) — and what is left is emitted.
+   */
   private overflow(st: ScenarioState, b: Bucket, at: number, atTime: GoTime, emit: (o: Overflow) => void): void {
     st.buckets.delete(b.key);
+    b.overflowAt = atTime;
     const s = st.s;
+    let o: Overflow | null = null;
+    if (s.overflowFilter !== null) {
+      o = this.build(st, b, at, atTime);
+      if (!this.processors.overflowPasses(st, b, o)) {
+        st.stats.filtered++;
+        return;
+      }
+    }
     if (s.blackholeMs > 0) {
       const until = st.blackhole.get(b.key);
       if (until !== undefined && until > at) {
@@ -293,7 +321,11 @@ export class BucketEngine {
       st.blackhole.set(b.key, at + s.blackholeMs);
     }
     st.stats.overflows++;
-    emit(buildOverflow(s, { key: b.key, first: b.first!, last: b.last!, overflowAt: atTime, total: b.total, queue: b.queue }, at, this.scopeEnv));
+    emit(o ?? this.build(st, b, at, atTime));
+  }
+
+  private build(st: ScenarioState, b: Bucket, at: number, atTime: GoTime): Overflow {
+    return buildOverflow(st.s, { key: b.key, first: b.first!, last: b.last!, overflowAt: atTime, total: b.total, queue: b.queue }, at, this.scopeEnv);
   }
 
   /**
@@ -308,7 +340,7 @@ export class BucketEngine {
           if (b.firstMs + s.durationMs > now) break;
           this.overflow(st, b, b.firstMs + s.durationMs, GoTime.fromMillis(b.firstMs + s.durationMs), emit);
         }
-      } else if (s.type === 'leaky') {
+      } else if (st.idleExpiry) {
         for (const b of st.buckets.values()) {
           if (b.lastMs + s.lifetimeMs >= now) break;
           st.buckets.delete(b.key);
@@ -339,15 +371,9 @@ export class BucketEngine {
   stats(): ScenarioStats[] {
     return this.states.map((st) => ({ ...st.stats, active: st.buckets.size }));
   }
-
-  private exprError(st: ScenarioState, what: string, err: unknown): void {
-    st.stats.errors++;
-    this.onExprError?.(st.s.name, what, err instanceof Error ? err.message : String(err));
-  }
 }
 
 const RFC3339 = compileGoLayout(GO_LAYOUTS.RFC3339);
-
 
 /** The time of an event in replay: its MarshaledTime (RFC 3339), parsed once by the date enricher. */
 function eventTime(evt: Event): GoTime | null {

@@ -1,10 +1,41 @@
 import { z } from 'zod';
-import { yAny, yOptBool, yOptInt, yOptNumber, yOptString, yOptStringList } from '../core/index.js';
+import { YamlScalar, yAny, yOptBool, yOptInt, yOptNumber, yOptString, yOptStringList } from '../core/index.js';
 
 /**
  * The YAML shape of a scenario, with exactly the keys CrowdSec's decoder accepts (it is strict: an
- * unknown key is an error).
+ * unknown key is an error, nested structs included). The keys are the union of the BucketSpec
+ * generations of pkg/leakybucket (manager_load.go): older files still carry `author` or `profiling`.
  */
+
+/** One `data:` entry (types.DataSource / enrichment.DataProvider). */
+export const scenarioDataSchema = z
+  .object({
+    source_url: yOptString(),
+    dest_file: yOptString(),
+    type: yOptString(),
+    cache: yOptBool(),
+    strategy: yOptString(),
+    size: yOptInt(),
+    ttl: yOptString(),
+  })
+  .strict();
+export type ScenarioDataConfig = z.infer<typeof scenarioDataSchema>;
+
+/** One `bayesian_conditions:` entry (RawBayesianCondition). */
+export const bayesianConditionSchema = z
+  .object({
+    condition: yOptString(),
+    prob_given_evil: yOptNumber(),
+    prob_given_benign: yOptNumber(),
+    guillotine: yOptBool(),
+  })
+  .strict();
+export type BayesianConditionConfig = z.infer<typeof bayesianConditionSchema>;
+
+/** An empty key (`data:` with nothing under it) reads as absent, as yaml.v2 leaves a nil slice. */
+const optList = <T extends z.ZodTypeAny>(item: T) =>
+  z.preprocess((v) => (v === null || (v instanceof YamlScalar && v.value === null) ? undefined : v), z.array(item).optional());
+
 export const scenarioSchema = z
   .object({
     format: yOptString(),
@@ -29,12 +60,12 @@ export const scenarioSchema = z
     condition: yOptString(),
     bayesian_prior: yOptNumber(),
     bayesian_threshold: yOptNumber(),
-    bayesian_conditions: yAny().optional(),
+    bayesian_conditions: optList(bayesianConditionSchema),
     scope: z
       .object({ type: yOptString(), expression: yOptString() })
       .strict()
       .optional(),
-    data: yAny().optional(),
+    data: optList(scenarioDataSchema),
     cancel_on: yOptString(),
     version: yOptString(),
     simulated: yOptBool(),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/index.js';
-import { createDateParseEnricher, newLogEvent, TIMEMACHINE, type Event } from '../index.js';
+import { createDateParseEnricher, LIVE, newLogEvent, TIMEMACHINE, type Event } from '../index.js';
 
 /**
  * `method: ParseDate` (CrowdSec's dateparse enricher, enrich_date.go): `evt.StrTimeFormat` first,
@@ -68,9 +68,19 @@ describe('ParseDate', () => {
     expect(marshaled('Mon, 02 Jan 2006 15:04:05 -0700')).toBe('2006-01-02T15:04:05-07:00');
   });
 
-  it('reads Unix seconds, with a fraction', () => {
+  it('reads Unix seconds, dropping a fraction as CrowdSec does (laurel audit logs: 1688052525.815)', () => {
     expect(marshaled('1700000000')).toBe('2023-11-14T22:13:20Z');
-    expect(marshaled('1700000000.5')).toBe('2023-11-14T22:13:20.5Z');
+    expect(marshaled('1700000000.5')).toBe('2023-11-14T22:13:20Z');
+    expect(marshaled('1688052525.815')).toBe('2023-06-29T15:28:45Z');
+  });
+
+  it("sets the event's time to the date of the line in time-machine mode only", () => {
+    const evt = parseDate('10/Oct/2025:13:55:36 +0200');
+    expect(evt.Time.MarshalText()).toBe('2025-10-10T13:55:36+02:00');
+    const clock = new ManualClock(NOW);
+    const live = newLogEvent({ raw: '', src: 't', module: 'file', labels: {}, readAt: NOW }, LIVE);
+    createDateParseEnricher(clock)('10/Oct/2025:13:55:36 +0200', live);
+    expect(live.Time.toMillis()).toBe(NOW);
   });
 
   it('tries the layout in StrTimeFormat first', () => {

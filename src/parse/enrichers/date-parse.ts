@@ -1,12 +1,12 @@
 import type { Clock } from '../../core/index.js';
 import { compileGoLayout, GO_LAYOUTS, GoTime, type GoLayout } from '../../expr/index.js';
-import type { Event } from '../event.js';
+import { TIMEMACHINE, type Event } from '../event.js';
 import type { Enricher } from './enricher.js';
 
 /**
  * `method: ParseDate` (CrowdSec's dateparse enricher): turns `evt.StrTime` into `Enriched.MarshaledTime`
  * (RFC 3339 with the offset written in the line). Tries `evt.StrTimeFormat` first, then CrowdSec's
- * list of common layouts in its order, then Unix seconds; a date without a year gets the current
+ * list of common layouts in its order, then Unix seconds (whole seconds, the fraction dropped, as CrowdSec does); a date without a year gets the current
  * year; when nothing parses, the current time is used, as CrowdSec does.
  */
 const COMMON_LAYOUTS: readonly string[] = [
@@ -66,6 +66,8 @@ export function createDateParseEnricher(clock: Clock): Enricher {
     evt.Enriched.MarshaledTime = text;
     evt.timeText = text;
     evt.timeValue = t;
+    // In time-machine mode the event's own time becomes the date of the line (CrowdSec's ParseDate).
+    if (value !== '' && evt.ExpectMode === TIMEMACHINE) evt.Time = t;
   };
 
   const withYear = (t: GoTime): GoTime => (t.Year() === 0 ? t.AddDate(new Date(clock.now()).getUTCFullYear(), 0, 0) : t);
@@ -81,6 +83,7 @@ export function createDateParseEnricher(clock: Clock): Enricher {
       evt.Enriched.MarshaledTime = lastText;
       evt.timeText = lastText;
       evt.timeValue = lastTime;
+      if (evt.ExpectMode === TIMEMACHINE) evt.Time = lastTime;
       return;
     }
     if (value !== '') {
@@ -123,7 +126,8 @@ function parseUnixSeconds(s: string): GoTime | null {
     if (i !== n) return null;
     frac = s.slice(start);
   }
+  // CrowdSec's ParseUnixTime keeps the whole seconds only (it splits on '.').
   const secs = Number(s.slice(0, frac ? s.indexOf('.') : n));
-  const fracNs = frac ? Number((frac + '000000000').slice(0, 9)) : 0;
-  return new GoTime(secs * 1000 + Math.floor(fracNs / 1e6), fracNs % 1e6);
+  if (!(secs > 0)) return null;
+  return new GoTime(secs * 1000, 0);
 }
