@@ -513,6 +513,16 @@ describe('BucketEngine — time', () => {
     expect(statsOf(r.engine, 'test/ssh-bf').poured).toBe(0);
   });
 
+  it('still lets an event without a time overflow a trigger when replaying, at the wall clock (CrowdSec trigger fallback)', () => {
+    const r = replay([scenario(LEAKY), scenario(TRIGGER)]);
+    const untimed = event(TIMEMACHINE, { log_type: 'probe', source_ip: '1.2.3.4' });
+    expect(r.engine.pour(untimed, r.emit)).toBe(1);
+    expect(r.engine.pour(event(TIMEMACHINE, sshMeta('1.2.3.4')), r.emit)).toBe(0);
+    expect(r.overflows.map((o) => o.scenario.type)).toEqual(['trigger']);
+    expect(statsOf(r.engine, 'test/ssh-bf').poured).toBe(0);
+    expect(r.engine.untimed).toBe(2);
+  });
+
   it('uses the wall clock when live, whatever the line says', () => {
     const l = live([scenario(LEAKY)]);
     const evt = event(LIVE, sshMeta('1.2.3.4'), T0);

@@ -107,11 +107,13 @@ export class BucketEngine {
   private readonly processors = new BucketProcessors();
   /** Latest time seen (the virtual "now" when replaying). */
   private now = 0;
+  private readonly hasTriggers: boolean;
   /** Events that could not be timed (replay without a parsable date): CrowdSec drops them too. */
   untimed = 0;
 
   constructor(scenarios: readonly RuntimeScenario[], opts: BucketEngineOptions) {
     this.states = scenarios.map((s) => new ScenarioState(s, opts.onExprError));
+    this.hasTriggers = scenarios.some((s) => s.type === 'trigger');
     const groups = new Map<string, number>();
     this.filterGroup = scenarios.map((s) => {
       let g = groups.get(s.filter.source);
@@ -147,6 +149,9 @@ export class BucketEngine {
   pour(evt: Event, emit: (o: Overflow) => void): number {
     let t: number;
     let time: GoTime;
+    // In replay, an event without a date only reaches trigger buckets, which overflow at the wall
+    // clock's time (CrowdSec's TimeMachinePour drops it; its trigger falls back to time.Now()).
+    let untimed = false;
     if (this.mode === LIVE) {
       t = this.clock.now();
       time = GoTime.fromMillis(t);
@@ -154,12 +159,16 @@ export class BucketEngine {
       const parsed = eventTime(evt);
       if (parsed === null) {
         this.untimed++;
-        return 0;
+        if (!this.hasTriggers) return 0;
+        untimed = true;
+        t = this.clock.now();
+        time = GoTime.fromMillis(t);
+      } else {
+        time = parsed;
+        t = parsed.toMillis();
       }
-      time = parsed;
-      t = parsed.toMillis();
     }
-    if (t > this.now) this.now = t;
+    if (!untimed && t > this.now) this.now = t;
 
     const env = this.env;
     const outer = env.evt;
@@ -171,6 +180,7 @@ export class BucketEngine {
       for (let i = 0; i < states.length; i++) {
         const st = states[i]!;
         const s = st.s;
+        if (untimed && s.type !== 'trigger') continue;
         const group = this.filterGroup[i]!;
         if (this.groupEpoch[group] === epoch) {
           if (this.groupAnswer[group] !== 1) continue;

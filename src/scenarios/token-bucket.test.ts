@@ -153,4 +153,14 @@ describe('TokenBucket', () => {
       { seed: 3, numRuns: 200 },
     );
   });
+
+  it("allows an event when the tokens fall short of one by less than a nanosecond's worth (rate.Limiter's rounding)", () => {
+    // 5 tokens, one per 10 s: events at 0,1,2,3,4 s leave 0.3999999999999999; 6 s later the refill
+    // gives 0.9999999999999999, and Go's limiter, which rounds the wait down to 0 ns, allows it.
+    const tb = new TokenBucket(5, 10_000, 0);
+    for (const s of [0, 1, 2, 3, 4]) expect(tb.allow(s * 1000)).toBe(true);
+    expect(tb.allow(10_000)).toBe(true);
+    expect(tb.allow(10_000)).toBe(false);
+  });
 });
+

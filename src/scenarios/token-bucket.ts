@@ -17,13 +17,17 @@ export class TokenBucket {
     this.last = now;
   }
 
-  /** Takes a token at time `t`; false when none is left (the bucket overflows). */
+  /**
+   * Takes a token at time `t`; false when none is left (the bucket overflows). Follows rate.Limiter's
+   * arithmetic to the nanosecond, because hub tests sit on its edges: the refill is capped at the
+   * time needed to fill the burst (truncated to whole nanoseconds), and an event is allowed when the
+   * wait it would need rounds down to 0 ns — so 0.9999999999999999 tokens are enough for one event.
+   */
   allow(t: number): boolean {
-    const elapsed = t > this.last ? t - this.last : 0;
-    let tokens = this.tokens + elapsed / this.leakMs;
-    if (tokens > this.capacity) tokens = this.capacity;
-    if (tokens >= 1) {
-      this.tokens = tokens - 1;
+    const tokens = this.tokensAt(t);
+    const after = tokens - 1;
+    if (after >= 0 || Math.trunc(-after * this.leakMs * 1e6) <= 0) {
+      this.tokens = after;
       this.last = t > this.last ? t : this.last;
       return true;
     }
@@ -32,7 +36,9 @@ export class TokenBucket {
 
   /** Tokens available at time `t` (for dumps and garbage collection). */
   tokensAt(t: number): number {
-    const elapsed = t > this.last ? t - this.last : 0;
-    return Math.min(this.capacity, this.tokens + elapsed / this.leakMs);
+    let elapsedNs = t > this.last ? (t - this.last) * 1e6 : 0;
+    const maxElapsedNs = Math.trunc((this.capacity - this.tokens) * this.leakMs * 1e6);
+    if (elapsedNs > maxElapsedNs) elapsedNs = maxElapsedNs;
+    return this.tokens + elapsedNs / (this.leakMs * 1e6);
   }
 }
