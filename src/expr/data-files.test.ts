@@ -245,10 +245,12 @@ describe.skipIf(!webPresent)(webPresent ? 'the hub data files' : `the hub data f
   it('matches bad_user_agents.regex.txt exactly as its patterns one by one, on every agent of the lists', () => {
     const files = all();
     files.load({ dest_file: 'bad_user_agents.regex.txt', type: 'regexp' });
+    // The file's patterns (`\bName\b`, `\ ` for a space) mean the same in JS without flags: an
+    // independent reference for these inputs (no line terminators).
     const patterns = readFileSync(join(web!, 'bad_user_agents.regex.txt'), 'utf8')
       .split('\n')
       .filter((l) => l !== '' && !l.startsWith('#'))
-      .map((p) => compileRegex(p, { engine: 're2' }));
+      .map((p) => new RegExp(p));
     const agents = readFileSync(join(web!, 'bad_user_agents.txt'), 'utf8').split('\n').filter((l) => l !== '' && !l.startsWith('#'));
     const samples = [
       ...agents.map((a) => `Mozilla/5.0 (compatible; ${a}/1.0)`),
@@ -265,6 +267,15 @@ describe.skipIf(!webPresent)(webPresent ? 'the hub data files' : `the hub data f
       expect(h.RegexpInFile!(s, 'bad_user_agents.regex.txt')).toBe(want);
     }
     expect(hits).toBeGreaterThan(agents.length / 2);
+    // Pieces of agent names glued with separators: near misses of word boundaries and case.
+    const piece = fc.oneof(fc.constantFrom(...agents), fc.constantFrom(...agents).map((a) => a.slice(0, Math.max(1, a.length - 1))), fc.constantFrom(' ', '/', '-', '_', 'x', '1', 'É', '(', ';'));
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 5 }), (parts) => {
+        const s = parts.join('');
+        expect(h.RegexpInFile!(s, 'bad_user_agents.regex.txt')).toBe(patterns.some((p) => p.test(s)));
+      }),
+      { seed: 13, numRuns: 1500 },
+    );
   });
 
   it('tests a user agent against the whole list in a few microseconds', () => {

@@ -27,13 +27,6 @@ function extract(blob: string, keys: readonly string[]): string {
   return r.value;
 }
 
-/** The raw text at `target` when it has type `t`, else null (jsonExtractType). */
-function extractType(blob: string, target: string, t: JsonType): string | null {
-  const r = jsonGet(blob, jsonPath(target));
-  if (r.error !== null || r.type !== t) return null;
-  return r.value;
-}
-
 /** Go's json.Unmarshal of the slice jsonparser found; null when it is not valid JSON. */
 function unmarshalOrNil(text: string): unknown {
   try {
@@ -43,9 +36,29 @@ function unmarshalOrNil(text: string): unknown {
   }
 }
 
+/** Paths come from content and are few: split once (the bound only guards against computed paths). */
+const PATHS_KEPT = 1024;
+
 export function jsonHelpers(): Record<string, ExprFunction> {
+  const paths = new Map<string, readonly string[]>();
+  const path = (target: string): readonly string[] => {
+    let keys = paths.get(target);
+    if (keys === undefined) {
+      keys = jsonPath(target);
+      if (paths.size >= PATHS_KEPT) paths.clear();
+      paths.set(target, keys);
+    }
+    return keys;
+  };
+  /** The raw text at `target` when it has type `t`, else null (jsonExtractType). */
+  const extractType = (blob: string, target: string, t: JsonType): string | null => {
+    const r = jsonGet(blob, path(target));
+    if (r.error !== null || r.type !== t) return null;
+    return r.value;
+  };
+  // Hot path (statics of JSON log parsers, per line): fixed parameters, the path split once.
   return {
-    JsonExtract: (blob?: unknown, target?: unknown) => extract(str('JsonExtract', blob), jsonPath(str('JsonExtract', target))),
+    JsonExtract: (blob?: unknown, target?: unknown) => extract(str('JsonExtract', blob), path(str('JsonExtract', target))),
     /** Its Go signature is variadic, but only the first key is used (params[1]). */
     JsonExtractUnescape: (...a: unknown[]) => {
       const blob = str('JsonExtractUnescape', a[0]);

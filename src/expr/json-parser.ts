@@ -75,18 +75,19 @@ function tokenEnd(d: string, from: number): number {
 
 /**
  * The end of a string whose opening quote is just before `from`: offset just past the closing quote
- * (relative to `from`), or -1; `escaped` tells whether a backslash was seen.
+ * (relative to `from`), or -1. (jsonparser also reports whether a backslash was seen before it: the
+ * callers that need it look for one in the string instead, which is the same answer.)
  */
-function stringEnd(d: string, from: number): { end: number; escaped: boolean } {
+function stringEnd(d: string, from: number): number {
   let escaped = false;
   for (let i = from; i < d.length; i++) {
     const c = d.charCodeAt(i);
     if (c === QUOTE) {
-      if (!escaped) return { end: i - from + 1, escaped: false };
+      if (!escaped) return i - from + 1;
       // Count the backslashes before the quote: an even number leaves it unescaped.
       let j = i - 1;
       for (;;) {
-        if (j < from || d.charCodeAt(j) !== BACKSLASH) return { end: i - from + 1, escaped: true };
+        if (j < from || d.charCodeAt(j) !== BACKSLASH) return i - from + 1;
         j--;
         if (j < from || d.charCodeAt(j) !== BACKSLASH) break;
         j--;
@@ -95,7 +96,7 @@ function stringEnd(d: string, from: number): { end: number; escaped: boolean } {
       escaped = true;
     }
   }
-  return { end: -1, escaped };
+  return -1;
 }
 
 /** The end of the block opening at `from` (offset past its closing symbol, relative to `from`), or -1. */
@@ -104,7 +105,7 @@ function blockEnd(d: string, from: number, open: number, close: number): number 
   for (let i = from; i < d.length; i++) {
     const c = d.charCodeAt(i);
     if (c === QUOTE) {
-      const se = stringEnd(d, i + 1).end;
+      const se = stringEnd(d, i + 1);
       if (se === -1) return -1;
       i += se;
     } else if (c === open) {
@@ -148,8 +149,8 @@ function searchKeys(d: string, from: number, keys: readonly string[]): number {
         i++;
         const keyBegin = i;
         const se = stringEnd(d, i);
-        if (se.end === -1) return -1;
-        i += se.end;
+        if (se === -1) return -1;
+        i += se;
         const keyEnd = i - 1;
         const valueOffset = nextToken(d, i);
         if (valueOffset === -1) return -1;
@@ -157,7 +158,7 @@ function searchKeys(d: string, from: number, keys: readonly string[]): number {
         if (d.charCodeAt(i) === COLON) {
           if (level < 1) return -1;
           let key = d.slice(keyBegin, keyEnd);
-          if (se.escaped) {
+          if (key.indexOf('\\') >= 0) {
             const u = unescapeJson(key);
             if (u === null) return -1;
             key = u;
@@ -267,7 +268,7 @@ function arrayElement(d: string, from: number, index: number): { text: string; o
 function getType(d: string, at: number): JsonGetResult {
   const c = d.charCodeAt(at);
   if (c === QUOTE) {
-    const se = stringEnd(d, at + 1).end;
+    const se = stringEnd(d, at + 1);
     if (se === -1) return { value: '', type: JsonType.String, end: at, error: "Value is string, but can't find closing '\"' symbol" };
     return { value: d.slice(at, at + se + 1), type: JsonType.String, end: at + se + 1, error: null };
   }

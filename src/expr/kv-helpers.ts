@@ -48,8 +48,32 @@ function laxValue(s: string): string {
   return s.slice(1);
 }
 
+/**
+ * The value of one KEY_VALUE match, from the text after its `=`: the quoted value when the first
+ * alternative matched, else the bare value, else "" (the `\s*` alternative). The quoted alternative
+ * matched exactly when a scan of `"…"` (escape pairs `\x`, x not a newline) closes within the text:
+ * it is tried first, and its outcome depends only on the characters it reads.
+ */
+function kvValue(rest: string): string {
+  if (rest.charCodeAt(0) === 0x22) {
+    for (let j = 1; j < rest.length; j++) {
+      const c = rest.charCodeAt(j);
+      if (c === 0x22) return rest.slice(1, j);
+      if (c === 0x5c) {
+        if (j + 1 >= rest.length || rest.charCodeAt(j + 1) === 0x0a) break;
+        j++;
+      }
+    }
+  }
+  const c = rest.charCodeAt(0);
+  // The bare value starts with a character of the key class; the `\s*` alternative with a space.
+  return rest === '' || c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0c || c === 0x0d ? '' : rest;
+}
+
 export function kvHelpers(): Record<string, ExprFunction> {
-  // Compiled once per helpers table; `lastIndex` is reset before each use (calls do not overlap).
+  // Compiled once per helpers table. RE2 finds all matches of a line in one call (`match` with the
+  // g flag: linear; an exec loop costs a native call per pair, and `replace` grows quadratic on long
+  // lines); the groups are then read back from each match text.
   const keyValue = new RE2(KEY_VALUE, 'g');
   const keyStart = new RE2(KEY_START, 'g');
   return {
@@ -57,14 +81,15 @@ export function kvHelpers(): Record<string, ExprFunction> {
       const line = str('ParseKV', blob);
       const t = targetMap('ParseKV', target);
       const p = str('ParseKV', prefix);
-      const pairs: [string, string][] = [];
-      keyValue.lastIndex = 0;
-      for (let m = keyValue.exec(line); m !== null; m = keyValue.exec(line)) {
-        pairs.push([m[1]!, m[2] || m[3] || '']);
-      }
-      if (pairs.length === 0) throw fault('invalid input format');
+      const matches = keyValue.match(line);
+      if (matches === null) throw fault('invalid input format');
       const out = kvMap('ParseKV', t, p);
-      for (const [k, v] of pairs) out[k] = v;
+      for (let i = 0; i < matches.length; i++) {
+        const m = matches[i]!;
+        // The key holds no `=`: the first one ends it.
+        const eq = m.indexOf('=');
+        out[m.slice(0, eq)] = kvValue(m.slice(eq + 1));
+      }
       return null;
     },
     ParseKVLax: (blob?: unknown, target?: unknown, prefix?: unknown) => {
@@ -72,17 +97,21 @@ export function kvHelpers(): Record<string, ExprFunction> {
       const t = targetMap('ParseKVLax', target);
       const p = str('ParseKVLax', prefix);
       const out = kvMap('ParseKVLax', t, p);
-      // Keys (start, end of `key=`), without those inside a quoted value.
+      const matches = keyStart.match(line) ?? [];
+      // Keys (start of `key=` and its length), without those inside a quoted value: quotes before a
+      // key toggle the state unless escaped by an odd number of backslashes (one pass for all keys).
+      // A match starts at the first occurrence of its text after the previous one (an earlier
+      // occurrence would have been the leftmost match).
       const starts: number[] = [];
-      const ends: number[] = [];
-      const keys: string[] = [];
+      const lengths: number[] = [];
+      let from = 0;
       let scanned = 0;
       let inQuote = false;
       let backslashes = 0;
-      keyStart.lastIndex = 0;
-      for (let m = keyStart.exec(line); m !== null; m = keyStart.exec(line)) {
-        const at = m.index;
-        // Quotes before `at` toggle the state unless escaped by an odd number of backslashes.
+      for (let k = 0; k < matches.length; k++) {
+        const m = matches[k]!;
+        const at = line.indexOf(m, from);
+        from = at + m.length;
         for (; scanned < at; scanned++) {
           const c = line.charCodeAt(scanned);
           if (c === 0x22 && backslashes % 2 === 0) inQuote = !inQuote;
@@ -90,13 +119,13 @@ export function kvHelpers(): Record<string, ExprFunction> {
         }
         if (inQuote) continue;
         starts.push(at);
-        ends.push(at + m[0].length);
-        keys.push(m[1]!);
+        lengths.push(m.length);
       }
-      if (keys.length === 0) throw fault('invalid input format');
-      for (let i = 0; i < keys.length; i++) {
-        const valEnd = i + 1 < keys.length ? starts[i + 1]! : line.length;
-        out[keys[i]!] = laxValue(goTrimSpace(line.slice(ends[i]!, valEnd)));
+      if (starts.length === 0) throw fault('invalid input format');
+      for (let i = 0; i < starts.length; i++) {
+        const keyEnd = starts[i]! + lengths[i]!;
+        const valEnd = i + 1 < starts.length ? starts[i + 1]! : line.length;
+        out[line.slice(starts[i]!, keyEnd - 1)] = laxValue(goTrimSpace(line.slice(keyEnd, valEnd)));
       }
       return null;
     },

@@ -143,13 +143,13 @@ describe('XMLGetNodeValue and XMLGetAttributeValue', () => {
     expect(performance.now() - started).toBeLessThan(3000);
   });
 
-  type Tree = { tag: string; text: string; children: Tree[] };
+  type Tree = { tag: string; text: string; children: readonly Tree[] };
   const tag = fc.constantFrom('a', 'b', 'c');
   const text = fc.string({ unit: fc.constantFrom('x', ' ', '<', '&', '"', "'", 'é', ']', '>'), maxLength: 5 });
   const { tree } = fc.letrec<{ tree: Tree }>((tie) => ({
     tree: fc.oneof(
       { depthSize: 'small' },
-      fc.record({ tag, text, children: fc.constant([]) }),
+      fc.record({ tag, text, children: fc.constant<Tree[]>([]) }),
       fc.record({ tag, text, children: fc.array(tie('tree'), { maxLength: 3 }) }),
     ),
   }));

@@ -1,7 +1,10 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { HerdError, ManualClock } from '../core/index.js';
-import { compileExpr, crowdsecHelpers } from '../expr/index.js';
+import { compileExpr, crowdsecHelpers, DataFiles, Stash } from '../expr/index.js';
 import { compileGrok, compileNamedGrok, compileRegex, loadPatternDirectory } from '../grok/index.js';
 import { IpMatcher } from '../ip/index.js';
 import {
@@ -24,11 +27,19 @@ import {
 
 const PATTERNS = fileURLToPath(new URL('../../content/patterns', import.meta.url));
 const NOW = Date.UTC(2025, 5, 1, 12, 0, 0);
+/** The data directory of these tests. */
+const DATA = mkdtempSync(join(tmpdir(), 'herd-build-node-'));
+afterAll(() => rmSync(DATA, { recursive: true, force: true }));
+writeFileSync(join(DATA, 'list.txt'), '# paths\n/admin\n/.env\n');
+writeFileSync(join(DATA, 'bad.regex'), 'fine\n(unclosed\n');
 
-function setup() {
+/** `stateless`: no data files registry and no stash, as a host that does not provide them. */
+function setup(opts: { stateless?: boolean } = {}) {
   const clock = new ManualClock(NOW);
   const library = loadPatternDirectory(PATTERNS);
-  const functions = crowdsecHelpers({ clock });
+  const dataFiles = opts.stateless ? undefined : new DataFiles({ resolve: (e) => join(DATA, e.dest_file) });
+  const stash = opts.stateless ? undefined : new Stash({ clock });
+  const functions = crowdsecHelpers({ clock, dataFiles, stash });
   const warnings: string[] = [];
   const counters = new Map<string, NodeCounters>();
   const deps: NodeBuildDeps = {
@@ -44,20 +55,22 @@ function setup() {
       return c;
     },
     warn: (message, where) => warnings.push(`${where}: ${message}`),
+    dataFiles,
+    stash,
   };
-  return { deps, warnings, counters, library };
+  return { deps, warnings, counters, library, dataFiles, stash, clock };
 }
 
-function load(yaml: string) {
-  const s = setup();
+function load(yaml: string, opts: { stateless?: boolean } = {}) {
+  const s = setup(opts);
   const nodes = parseParserText(yaml, '/etc/herd/parsers/s01-parse/test.yaml', 's01-parse', s.deps);
   return { nodes, ...s };
 }
 
 /** The HerdError thrown while loading `yaml`. */
-function loadError(yaml: string): HerdError {
+function loadError(yaml: string, opts: { stateless?: boolean } = {}): HerdError {
   try {
-    load(yaml);
+    load(yaml, opts);
   } catch (err) {
     expect(err).toBeInstanceOf(HerdError);
     return err as HerdError;
@@ -248,32 +261,6 @@ whitelist:
     expect(err.message).toContain('invalid whitelist entry');
   });
 
-  it('says that stash and data are not supported yet rather than ignoring them', () => {
-    expect(
-      loadError(`name: test/stash
-statics:
-  - meta: a
-    value: "1"
-stash:
-  - name: s
-    key: evt.Meta.a
-    value: evt.Meta.a
-    ttl: 1m
-`).message,
-    ).toContain('stash is not supported yet');
-    expect(
-      loadError(`name: test/data
-statics:
-  - meta: a
-    value: "1"
-data:
-  - source_url: https://example.com/list.txt
-    dest_file: list.txt
-    type: string
-`).message,
-    ).toContain('data files are not supported yet');
-  });
-
   it('refuses a pattern_syntax entry that is not a valid grok pattern', () => {
     const err = loadError(`name: test/bad-syntax
 pattern_syntax:
@@ -415,5 +402,143 @@ statics:
 `);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(new RegExp(`^${FILE}:5: 'evt.NoSuchField' is not a valid target`));
+  });
+});
+
+describe('data: entries', () => {
+  it('loads the files of the node (and of its children) so that its expressions read them', () => {
+    const { nodes, dataFiles } = load(`name: test/data
+filter: "evt.Parsed.path in File('list.txt')"
+data:
+  - source_url: https://hub-data.example/list.txt
+    dest_file: list.txt
+    type: string
+statics:
+  - meta: sensitive
+    value: "yes"
+`);
+    expect(dataFiles!.has('list.txt', 'string')).toBe(true);
+    const evt = newLogEvent({ raw: '', src: 't', module: 'file', labels: {}, readAt: NOW }, TIMEMACHINE);
+    evt.Parsed.path = '/.env';
+    expect(nodes[0]!.process({ evt }, ['s01-parse'], { report: () => {} })).toBe(true);
+    expect(evt.Meta.sensitive).toBe('yes');
+    evt.Parsed.path = '/index.html';
+    expect(nodes[0]!.process({ evt }, ['s01-parse'], { report: () => {} })).toBe(false);
+  });
+
+  it('ignores an entry without type (CrowdSec loads nothing for it, e.g. GeoIP databases), even without a registry', () => {
+    const yaml = `name: test/untyped
+data:
+  - source_url: https://hub-data.example/GeoLite2-City.mmdb
+    dest_file: GeoLite2-City.mmdb
+statics:
+  - meta: a
+    value: "1"
+`;
+    const { nodes, dataFiles } = load(yaml);
+    expect(nodes).toHaveLength(1);
+    expect(dataFiles!.has('GeoLite2-City.mmdb', 'string')).toBe(false);
+    expect(load(yaml, { stateless: true }).nodes).toHaveLength(1);
+  });
+
+  it('stops the load at the entry when its file is missing or holds an invalid pattern', () => {
+    const missing = loadError(`name: test/missing
+statics:
+  - meta: a
+    value: "1"
+data:
+  - dest_file: nowhere.txt
+    type: string
+`);
+    expect(missing.code).toBe('HERD_DATA_FILE');
+    expect(missing.where).toBe(`${FILE}:6`);
+    expect(missing.message).toContain(join(DATA, 'nowhere.txt'));
+    const bad = loadError(`name: test/bad-regex-file
+statics:
+  - meta: a
+    value: "1"
+nodes:
+  - statics:
+      - meta: b
+        value: "1"
+    data:
+      - dest_file: bad.regex
+        type: regexp
+`);
+    expect(bad.code).toBe('HERD_DATA_FILE');
+    expect(bad.where).toBe(`${FILE}:10`);
+    expect(bad.message).toContain(`${join(DATA, 'bad.regex')}:2`);
+  });
+
+  it('refuses an entry without dest_file, and data files when herd has no registry for them', () => {
+    expect(
+      loadError(`name: test/no-dest
+statics:
+  - meta: a
+    value: "1"
+data:
+  - type: string
+`).message,
+    ).toContain('a data entry needs dest_file');
+    const err = loadError(
+      `name: test/stateless
+statics:
+  - meta: a
+    value: "1"
+data:
+  - dest_file: list.txt
+    type: string
+`,
+      { stateless: true },
+    );
+    expect(err.code).toBe('HERD_PARSER_INVALID');
+    expect(err.where).toBe(`${FILE}:6`);
+    expect(err.message).toContain("data file 'list.txt' cannot be used: this herd runs parsers without a data directory");
+  });
+});
+
+describe('stash: entries', () => {
+  const STASH = `name: test/stash
+grok:
+  pattern: '^%{INT:pid} %{NOTSPACE:exe}$'
+  apply_on: message
+stash:
+  - name: pids
+    key: evt.Parsed.pid
+    value: evt.Parsed.exe
+    ttl: 1m
+    size: 10
+`;
+
+  it('defines the stash at load, so that GetFromStash knows the name', () => {
+    const { nodes, stash } = load(STASH);
+    expect(stash!.has('pids')).toBe(true);
+    expect(nodes[0]!.stashes.map((s) => [s.name, s.ttlMs, s.key.source, s.value.source, s.where])).toEqual([['pids', 60_000, 'evt.Parsed.pid', 'evt.Parsed.exe', `${FILE}:6`]]);
+  });
+
+  it('refuses an entry without name, key, value or ttl, and a ttl that is not a duration', () => {
+    const entry = (fields: Record<string, string>) =>
+      ['name: test/stash-bad', 'statics:', '  - meta: a', '    value: "1"', 'stash:', ...Object.entries(fields).map(([k, v], i) => `${i === 0 ? '  - ' : '    '}${k}: ${v}`), ''].join('\n');
+    expect(loadError(entry({ key: 'evt.Meta.a', value: 'evt.Meta.a', ttl: '1m' })).message).toContain('stash: name must be set');
+    expect(loadError(entry({ name: 's', value: 'evt.Meta.a', ttl: '1m' })).message).toContain('stash s: key expression must be set');
+    expect(loadError(entry({ name: 's', key: 'evt.Meta.a', ttl: '1m' })).message).toContain('stash s: value expression must be set');
+    expect(loadError(entry({ name: 's', key: 'evt.Meta.a', value: 'evt.Meta.a' })).message).toContain('stash s: ttl must be set');
+    const ttl = loadError(entry({ name: 's', key: 'evt.Meta.a', value: 'evt.Meta.a', ttl: 'soon' }));
+    expect(ttl.where).toBe(`${FILE}:9`);
+    expect(ttl.message).toContain("ttl 'soon' is not a Go duration");
+    const expr = loadError(entry({ name: 's', key: 'evt.Meta.a +', value: 'evt.Meta.a', ttl: '1m' }));
+    expect(expr.where).toBe(`${FILE}:7`);
+    expect(expr.message).toContain('cannot compile expression');
+  });
+
+  it('warns about an unknown strategy, which CrowdSec replaces with LRU', () => {
+    const { warnings } = load(STASH.replace('size: 10', 'size: 10\n    strategy: FIFO'));
+    expect(warnings).toEqual([`${FILE}:11: stash pids: unknown strategy 'FIFO'; LRU is used (as CrowdSec does)`]);
+  });
+
+  it('refuses a stash when herd gives the loader none', () => {
+    const err = loadError(STASH, { stateless: true });
+    expect(err.where).toBe(`${FILE}:6`);
+    expect(err.message).toContain('stash pids cannot be used');
   });
 });

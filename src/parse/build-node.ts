@@ -1,10 +1,10 @@
 import { HerdError } from '../core/index.js';
-import type { CompiledExpr } from '../expr/index.js';
+import { parseGoDuration, type CompiledExpr, type DataFiles, type Stash } from '../expr/index.js';
 import type { GrokPattern } from '../grok/index.js';
 import type { IpMatcher } from '../ip/index.js';
 import type { EnricherRegistry } from './enrichers/enricher.js';
-import type { NodeConfig, StaticConfig } from './node-config.js';
-import { RuntimeNode, type NodeCounters, type RuntimeStatic } from './runtime-node.js';
+import type { DataConfig, NodeConfig, StashConfig, StaticConfig } from './node-config.js';
+import { RuntimeNode, type NodeCounters, type RuntimeStash, type RuntimeStatic } from './runtime-node.js';
 import { directFieldRead } from './field-read.js';
 import { compileTarget } from './set-target.js';
 
@@ -24,6 +24,13 @@ export interface NodeBuildDeps {
   enrichers: EnricherRegistry;
   counters(name: string): NodeCounters;
   warn(message: string, where: string): void;
+  /**
+   * The data files registry: the `data:` entries of nodes are loaded into it when they are built
+   * (its helpers must be among the expression functions). Without it, a node with `data:` is refused.
+   */
+  dataFiles?: DataFiles;
+  /** The stash `stash:` entries define and fill (GetFromStash reads it). Without it, they are refused. */
+  stash?: Stash;
 }
 
 export interface NodeSite {
@@ -97,12 +104,8 @@ export function buildNode(cfg: NodeConfig, site: NodeSite, deps: NodeBuildDeps, 
     }
   }
 
-  if (cfg.stash && cfg.stash.length > 0) {
-    fail([...path, 'stash'], 'stash is not supported yet by herd (planned with full hub compatibility)');
-  }
-  if (cfg.data && cfg.data.length > 0) {
-    fail([...path, 'data'], 'data files are not supported yet by herd (planned with full hub compatibility)');
-  }
+  (cfg.data ?? []).forEach((d, i) => loadData(d, [...path, 'data', i], site, deps, fail));
+  node.stashes = (cfg.stash ?? []).map((st, i) => buildStash(st, [...path, 'stash', i], site, deps, expr, fail));
 
   (cfg.nodes ?? []).forEach((child, i) => {
     node.children.push(buildNode(child, site, deps, [...path, 'nodes', i], name));
@@ -165,4 +168,52 @@ function buildStatic(
     return { kind: 'target', key: s.target, value, expr: compiled, method: null, setter, where };
   }
   return fail(p, 'at least one of meta/parsed/enriched/target must be set');
+}
+
+/**
+ * Loads a `data:` entry into the registry, as CrowdSec's FileInit does when it loads a parser (herd
+ * also loads the entries of child nodes, which CrowdSec skips). An entry without type loads nothing
+ * (CrowdSec ignores it: the GeoIP databases are declared so). A file that cannot be used stops the
+ * load here, at the entry's line.
+ */
+function loadData(d: DataConfig, p: (string | number)[], site: NodeSite, deps: NodeBuildDeps, fail: (p: (string | number)[], reason: string) => never): void {
+  if (!d.type) return;
+  if (!d.dest_file) fail(p, 'a data entry needs dest_file (the file name its helpers use)');
+  if (!deps.dataFiles) {
+    fail(p, `data file '${d.dest_file}' cannot be used: this herd runs parsers without a data directory; start it with one (the hub installs data files there)`);
+  }
+  try {
+    deps.dataFiles.load({ dest_file: d.dest_file, source_url: d.source_url, type: d.type });
+  } catch (err) {
+    throw new HerdError('HERD_DATA_FILE', `data file '${d.dest_file}': ${(err as Error).message}`, { where: site.where(p), cause: err });
+  }
+}
+
+/** A `stash:` entry, checked as CrowdSec's Stash.Validate and Compile: name, key, value and ttl are needed. */
+function buildStash(
+  st: StashConfig,
+  p: (string | number)[],
+  site: NodeSite,
+  deps: NodeBuildDeps,
+  expr: (source: string, p: (string | number)[]) => CompiledExpr,
+  fail: (p: (string | number)[], reason: string) => never,
+): RuntimeStash {
+  if (!st.name) fail(p, 'stash: name must be set');
+  const name = st.name;
+  if (!st.value) fail(p, `stash ${name}: value expression must be set`);
+  if (!st.key) fail(p, `stash ${name}: key expression must be set`);
+  if (!st.ttl) fail(p, `stash ${name}: ttl must be set (a Go duration such as 30s or 5m)`);
+  const value = expr(st.value, [...p, 'value']);
+  const key = expr(st.key, [...p, 'key']);
+  const ttlNs = parseGoDuration(st.ttl);
+  if (ttlNs === null) fail([...p, 'ttl'], `stash ${name}: ttl '${st.ttl}' is not a Go duration (such as 30s, 5m or 1h)`);
+  if (st.size !== undefined && st.size < 0) fail([...p, 'size'], `stash ${name}: size must be a positive number of entries`);
+  const strategy = st.strategy ?? 'LRU';
+  if (strategy !== 'LRU' && strategy !== 'LFU' && strategy !== 'ARC') {
+    deps.warn(`stash ${name}: unknown strategy '${strategy}'; LRU is used (as CrowdSec does)`, site.where([...p, 'strategy']));
+  }
+  if (!deps.stash) fail(p, `stash ${name} cannot be used: this herd runs parsers without a stash (give one to the parser loader)`);
+  const ttlMs = ttlNs / 1e6;
+  deps.stash.define({ name, ttlMs, size: st.size, strategy });
+  return { name, key, value, ttlMs, stash: deps.stash, where: site.where(p) };
 }

@@ -52,11 +52,13 @@ export const whitelistSchema = z
   .strict();
 export type WhitelistConfig = z.infer<typeof whitelistSchema>;
 
+/** A data file the node's expressions read (CrowdSec's DataProvider); `cache`… tune RegexpInFile's cache. */
 export const dataSchema = z
   .object({
     source_url: yOptString(),
     dest_file: yOptString(),
     type: yOptString(),
+    cache: yOptBool(),
     strategy: yOptString(),
     size: yOptInt(),
     ttl: yOptString(),

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../core/index.js';
-import { compileExpr, crowdsecHelpers } from '../expr/index.js';
+import { compileExpr, crowdsecHelpers, Stash } from '../expr/index.js';
 import { compileGrok, compileNamedGrok, compileRegex, loadPatternDirectory } from '../grok/index.js';
 import { IpMatcher } from '../ip/index.js';
 import {
@@ -20,8 +20,8 @@ import {
 
 /**
  * One parser node at a time, with CrowdSec's semantics (pkg/parser/node.go process): filter →
- * whitelist → grok (+ its statics) → children → statics → onsuccess. Nodes are written in YAML and
- * built with the real expression language, grok library and enrichers.
+ * whitelist → grok (+ its statics) → stash → children → statics → onsuccess. Nodes are written in
+ * YAML and built with the real expression language, grok library, enrichers and stash.
  */
 
 const PATTERNS = fileURLToPath(new URL('../../content/patterns', import.meta.url));
@@ -37,7 +37,8 @@ interface Issue {
 function setup() {
   const clock = new ManualClock(NOW);
   const library = loadPatternDirectory(PATTERNS);
-  const functions = crowdsecHelpers({ clock });
+  const stash = new Stash({ clock });
+  const functions = crowdsecHelpers({ clock, stash });
   const warnings: string[] = [];
   const counters = new Map<string, NodeCounters>();
   const deps: NodeBuildDeps = {
@@ -53,8 +54,9 @@ function setup() {
       return c;
     },
     warn: (message, where) => warnings.push(`${where}: ${message}`),
+    stash,
   };
-  return { deps, warnings, counters };
+  return { deps, warnings, counters, clock, stash };
 }
 
 /** Builds the one node of `yaml` (stage s01-parse). */
@@ -62,7 +64,7 @@ function node(yaml: string) {
   const s = setup();
   const nodes = parseParserText(yaml, 'node.yaml', 's01-parse', s.deps);
   expect(nodes).toHaveLength(1);
-  return { node: nodes[0]!, warnings: s.warnings, counters: s.counters };
+  return { node: nodes[0]!, warnings: s.warnings, counters: s.counters, clock: s.clock, stash: s.stash };
 }
 
 function event(raw = 'hello world', parsed: Record<string, string> = {}): Event {
@@ -413,6 +415,103 @@ nodes:
     expect(n.children[0]!.name).toBe('child-test/parent');
     run(n, event('raw', { message: 'hello' }));
     expect(counters.get('child-test/parent')).toEqual({ hits: 1, ok: 1, ko: 0 });
+  });
+});
+
+describe('stash', () => {
+  /** charon-ipsec-logs' shape: one line stores an id by thread, a later line of the thread reads it. */
+  const CHARON = `
+name: test/charon
+nodes:
+  - grok:
+      pattern: '^%{NUMBER:thread} %{WORD:id} failed'
+      apply_on: message
+    stash:
+      - name: ids
+        key: evt.Parsed.thread
+        value: evt.Parsed.id
+        ttl: 5s
+        size: 10
+  - grok:
+      pattern: '^%{NUMBER:thread} %{WORD:id} sending'
+      apply_on: message
+    nodes:
+      - filter: "GetFromStash('ids', evt.Parsed.thread) == evt.Parsed.id"
+        statics:
+          - meta: log_type
+            value: auth_failed
+`;
+
+  it('stores after a successful grok, for later lines to read until the ttl passes', () => {
+    const { node: n, clock } = node(CHARON);
+    expect(run(n, event('raw', { message: '12 peer1 failed' })).ok).toBe(true);
+    const later = event('raw', { message: '12 peer1 sending' });
+    expect(run(n, later)).toEqual({ ok: true, issues: [] });
+    expect(later.Meta.log_type).toBe('auth_failed');
+    clock.advance(5_001);
+    const expired = event('raw', { message: '12 peer1 sending' });
+    run(n, expired);
+    expect(expired.Meta.log_type).toBeUndefined();
+  });
+
+  it('stores nothing when the grok of the node does not match', () => {
+    const { node: n, stash } = node(CHARON);
+    run(n, event('raw', { message: '12 peer1 succeeded' }));
+    expect(stash.get('ids', '12')).toBe('');
+  });
+
+  it('runs in a node without grok, before its children and its statics, which can read it', () => {
+    const { node: n } = node(`
+name: test/auditd
+filter: "evt.Parsed.program == 'auditd'"
+stash:
+  - name: progs
+    key: evt.Parsed.pid
+    value: evt.Parsed.exe
+    ttl: 1m
+    size: 100
+nodes:
+  - statics:
+      - meta: from_child
+        expression: GetFromStash("progs", evt.Parsed.pid)
+statics:
+  - meta: own
+    expression: GetFromStash("progs", evt.Parsed.pid)
+`);
+    const evt = event('raw', { program: 'auditd', pid: '42', exe: '/usr/bin/rm' });
+    expect(run(n, evt).ok).toBe(true);
+    expect(evt.Meta.from_child).toBe('/usr/bin/rm');
+    expect(evt.Meta.own).toBe('/usr/bin/rm');
+  });
+
+  it('skips and reports an entry whose value or key is not text, or fails to evaluate', () => {
+    const { node: n, stash } = node(`
+name: test/bad-stash
+statics:
+  - meta: a
+    value: "1"
+stash:
+  - name: s
+    key: evt.Parsed.k
+    value: len(evt.Parsed.v)
+    ttl: 1m
+  - name: s
+    key: int(evt.Parsed.k)
+    value: evt.Parsed.v
+    ttl: 1m
+  - name: s
+    key: "'ok'"
+    value: evt.Parsed.v
+    ttl: 1m
+`);
+    const r = run(n, event('raw', { k: 'x', v: 'value' }));
+    expect(r.ok).toBe(true);
+    expect(r.issues.map((i) => [i.kind, i.where])).toEqual([
+      ['stash_error', 'node.yaml:7'],
+      ['expr_error', 'node.yaml:11'],
+    ]);
+    expect(stash.get('s', 'x')).toBe('');
+    expect(stash.get('s', 'ok')).toBe('value');
   });
 });
 

@@ -1,4 +1,4 @@
-import type { CompiledExpr } from '../expr/index.js';
+import type { CompiledExpr, Stash } from '../expr/index.js';
 import type { GrokPattern } from '../grok/index.js';
 import type { IpMatcher } from '../ip/index.js';
 import { LOG, OVFLW, type Event } from './event.js';
@@ -7,8 +7,8 @@ import type { TargetSetter } from './set-target.js';
 
 /**
  * A compiled parser node and the algorithm that runs it, with CrowdSec's semantics (pkg/parser/node.go):
- * filter → whitelist → grok (+ its statics) → children → statics → on_success. Compiled once at
- * load; `process` runs per line and allocates nothing on the success path.
+ * filter → whitelist → grok (+ its statics) → stash → children → statics → on_success. Compiled once
+ * at load; `process` runs per line and allocates nothing on the success path.
  */
 
 export type StaticKind = 'method' | 'parsed' | 'meta' | 'enriched' | 'target';
@@ -36,6 +36,18 @@ export interface RuntimeGrok {
   label: string;
 }
 
+/** A `stash:` entry: after the node's grok succeeded (or when it has none), value and key are stored. */
+export interface RuntimeStash {
+  /** The stash name (GetFromStash's first argument). */
+  name: string;
+  key: CompiledExpr;
+  value: CompiledExpr;
+  /** The entry's `ttl`, in milliseconds. */
+  ttlMs: number;
+  stash: Stash;
+  where: string;
+}
+
 export interface RuntimeWhitelist {
   reason: string;
   ips: IpMatcher | null;
@@ -60,7 +72,11 @@ export interface NodeEnv {
 
 /** Reports problems on the hot path without throwing: counted and logged (rate-limited) by the owner. */
 export interface NodeIssues {
-  report(kind: 'filter_error' | 'filter_not_bool' | 'expr_error' | 'static_error' | 'target_error' | 'grok_value_error', where: string, detail: string): void;
+  report(
+    kind: 'filter_error' | 'filter_not_bool' | 'expr_error' | 'static_error' | 'target_error' | 'grok_value_error' | 'stash_error',
+    where: string,
+    detail: string,
+  ): void;
 }
 
 export class RuntimeNode {
@@ -72,6 +88,7 @@ export class RuntimeNode {
   grok: RuntimeGrok | null = null;
   statics: RuntimeStatic[] = [];
   whitelist: RuntimeWhitelist | null = null;
+  stashes: RuntimeStash[] = [];
   children: RuntimeNode[] = [];
   counters: NodeCounters | null;
 
@@ -134,6 +151,9 @@ export class RuntimeNode {
         state = false;
       }
     }
+
+    // The stash runs when the grok matched or when there is none, before the children (CrowdSec order).
+    if (this.stashes.length > 0 && (grokOk || grok === null)) applyStashes(this.stashes, env, issues);
 
     const children = this.children;
     for (let i = 0; i < children.length; i++) {
@@ -226,6 +246,31 @@ function runGrokValue(expr: CompiledExpr, env: NodeEnv, issues: NodeIssues, wher
   if (typeof out === 'number') return goNumberText(out, expr);
   issues.report('grok_value_error', where, `expression returned ${out === null ? 'nil' : typeof out}`);
   return '';
+}
+
+/** CrowdSec's RuntimeStash.Apply for each entry: the value, then the key; anything but text skips it. */
+function applyStashes(stashes: readonly RuntimeStash[], env: NodeEnv, issues: NodeIssues): void {
+  for (let i = 0; i < stashes.length; i++) {
+    const s = stashes[i]!;
+    const value = stashText(s.value, s, env, issues);
+    if (value === null) continue;
+    const key = stashText(s.key, s, env, issues);
+    if (key === null) continue;
+    s.stash.set(s.name, key, value, s.ttlMs);
+  }
+}
+
+function stashText(expr: CompiledExpr, s: RuntimeStash, env: NodeEnv, issues: NodeIssues): string | null {
+  let out: unknown;
+  try {
+    out = expr.run(env);
+  } catch (err) {
+    issues.report('expr_error', s.where, (err as Error).message);
+    return null;
+  }
+  if (typeof out === 'string') return out;
+  issues.report('stash_error', s.where, `expression ${expr.source} gave ${out === null || out === undefined ? 'nil' : typeof out}, not a string; nothing stored`);
+  return null;
 }
 
 /** Go prints an int result with strconv.Itoa and a float64 one with %f, even when it is integral (`Atof("2")`). */

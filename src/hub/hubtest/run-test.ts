@@ -4,24 +4,23 @@ import { stringify } from 'yaml';
 import type { Line } from '../../acquisition/index.js';
 import { errorMessage, type Clock } from '../../core/index.js';
 import { DecisionHistory } from '../../decisions/index.js';
-import { compileExpr, crowdsecHelpers, DataFiles, type CompiledExpr, type DataFileEntry, type ExprFunction } from '../../expr/index.js';
-import { compileGrok, compileNamedGrok, compileRegex, loadPatternDirectory, PatternLibrary } from '../../grok/index.js';
-import { IpMatcher } from '../../ip/index.js';
+import type { DataFileEntry } from '../../expr/index.js';
+import { loadPatternDirectory, PatternLibrary } from '../../grok/index.js';
 import {
-  createDateParseEnricher,
-  eventFieldReader,
+  GEOIP_ASN_FILE,
+  GEOIP_CITY_FILE,
   loadParserFiles,
   newLogEvent,
   NodeRuntimeError,
   parseParserText,
   ParserPipeline,
+  openGeoIpDatabases,
   TIMEMACHINE,
-  type Enricher,
-  type NodeBuildDeps,
   type NodeIssues,
   type RuntimeNode,
 } from '../../parse/index.js';
 import { BucketEngine, loadScenarioFile, type Overflow, type RuntimeScenario } from '../../scenarios/index.js';
+import { createContentKit } from '../content-kit.js';
 import { runAssertFile, type AssertFailure } from './assert-file.js';
 import { ParserDump } from './parser-dump.js';
 import { orderOverflows, overflowResult, type OverflowResult } from './scenario-dump.js';
@@ -72,40 +71,34 @@ function overridesNode(statics: Record<string, unknown>[]): string {
 
 function buildContent(cfg: HubTestConfig, items: TestItems, env: HubTestEnv): TestContent {
   const library = loadPatternDirectory(env.patternsDir, new PatternLibrary());
-  const history = new DecisionHistory(() => env.clock.now());
-  const dataFiles = new DataFiles({ resolve: (entry) => dataPathOf(entry, env.dataDir) });
-  const helpers: Record<string, ExprFunction> = { ...crowdsecHelpers({ clock: env.clock, dataFiles }), ...history.helpers() };
-  const compileWith = (variables: string[]) => (source: string): CompiledExpr =>
-    compileExpr(source, { variables, functions: helpers, regex: compileRegex, fieldReader: eventFieldReader, clock: env.clock });
-  const compileEvt = compileWith(['evt']);
-  const enrichers = new Map<string, Enricher>([['ParseDate', createDateParseEnricher(env.clock)]]);
-  const warn = (): void => {};
-  const deps: NodeBuildDeps = {
-    compileExpr: compileEvt,
-    addGrokPattern: (name, regex) => library.add(name, regex, 'pattern_syntax'),
-    compileGrok: (pattern) => compileGrok(library, pattern),
-    compileNamedGrok: (name) => compileNamedGrok(library, name),
-    ipMatcher: (entries) => IpMatcher.parse(entries),
-    enrichers,
-    counters: () => ({ hits: 0, ok: 0, ko: 0 }),
-    warn,
-  };
-  const parser = loadParserFiles(items.parsers, deps);
+  const resolveData = (entry: DataFileEntry): string => dataPathOf(entry, env.dataDir);
+  const geo = openGeoIpDatabases({ cityDb: geoIpFile(env.dataDir, GEOIP_CITY_FILE), asnDb: geoIpFile(env.dataDir, GEOIP_ASN_FILE), warn: () => {} });
+  const kit = createContentKit({
+    clock: env.clock,
+    library,
+    resolveData,
+    geo,
+    history: new DecisionHistory(() => env.clock.now()),
+    warn: () => {},
+  });
+  const parser = loadParserFiles(items.parsers, kit.nodeDeps);
   let nodes: readonly RuntimeNode[] = parser.nodes;
   if (cfg.overrideStatics.length > 0) {
     const path = join(cfg.dir, 'runtime', 'parsers', 's00-raw', '00_overrides.yaml');
-    nodes = [...parseParserText(overridesNode(cfg.overrideStatics), path, 's00-raw', deps), ...nodes];
+    nodes = [...parseParserText(overridesNode(cfg.overrideStatics), path, 's00-raw', kit.nodeDeps), ...nodes];
   }
   const scenarios: RuntimeScenario[] = [];
-  const scenarioDeps = {
-    compileExpr: (source: string, variables?: readonly string[]) => compileWith(variables ? [...variables] : ['evt'])(source),
-    isSimulated: () => false,
-    warn,
-    loadData: (entry: DataFileEntry) => dataFiles.load(entry),
-  };
+  const scenarioDeps = kit.scenarioDeps(() => false);
   for (const file of [...items.scenarios].sort(byBase)) scenarios.push(...loadScenarioFile(file, scenarioDeps));
-  const postoverflows = items.postoverflows.length > 0 ? loadParserFiles(items.postoverflows, deps) : null;
+  const postoverflows = items.postoverflows.length > 0 ? loadParserFiles(items.postoverflows, kit.nodeDeps) : null;
   return { parser: new ParserPipeline(nodes), scenarios, postoverflows };
+}
+
+/** A GeoLite2 database of the data mirror: at its root, or where the hub's data site keeps it. */
+function geoIpFile(dir: string | undefined, name: string): string | undefined {
+  if (dir === undefined) return undefined;
+  for (const p of [join(dir, name), join(dir, 'mmdb_update', name)]) if (existsSync(p)) return p;
+  return undefined;
 }
 
 /**
