@@ -559,13 +559,14 @@ statics:
 });
 
 describe('statics', () => {
-  function applyOne(staticYaml: string, parsed: Record<string, string> = {}) {
+  function applyOne(staticYaml: string, parsed: Record<string, string> = {}, prepare?: (evt: Event) => void) {
     const { node: n, warnings } = node(`
 name: test/statics
 statics:
 ${staticYaml}
 `);
     const evt = event('raw', parsed);
+    prepare?.(evt);
     const r = run(n, evt);
     return { evt, ...r, warnings };
   }
@@ -608,6 +609,17 @@ ${staticYaml}
     expect(evt.Meta.ratio).toBe('0.250000');
     expect(evt.Meta.whole).toBe('2.000000');
     expect(evt.Meta.half).toBe('1.500000');
+  });
+
+  it('writes a number read straight from decoded JSON as a float (Go decodes JSON numbers as float64), but int(...) of it as an int', () => {
+    const { evt } = applyOne(`  - meta: status_code
+    expression: evt.Unmarshaled.app.statusCode
+  - meta: status
+    expression: "evt.Unmarshaled.app['statusCode'] != nil ? int(evt.Unmarshaled.app['statusCode']) : nil"`, {}, (e) => {
+      e.Unmarshaled = { app: { statusCode: 401 } };
+    });
+    expect(evt.Meta.status_code).toBe('401.000000');
+    expect(evt.Meta.status).toBe('401');
   });
 
   it('skips a static whose expression gives nil', () => {

@@ -273,9 +273,24 @@ function stashText(expr: CompiledExpr, s: RuntimeStash, env: NodeEnv, issues: No
   return null;
 }
 
-/** Go prints an int result with strconv.Itoa and a float64 one with %f, even when it is integral (`Atof("2")`). */
+/**
+ * Go prints an int result with strconv.Itoa and a float64 one with %f, even when it is integral
+ * (`Atof("2")`). Where the kind is not known when compiling, a direct read of decoded JSON
+ * (`evt.Unmarshaled.a.b`, `evt.Unmarshaled.a["b"]`) is a float64, as Go's json.Unmarshal makes every
+ * number; anything else integral (`c ? int(x) : nil`) is taken as an int.
+ */
+const UNMARSHALED_READ = /^\s*evt\.Unmarshaled(?:\.[A-Za-z_][\w]*|\[\s*(?:"[^"]*"|'[^']*')\s*\])+\s*$/;
+
+const readsJson = new WeakMap<CompiledExpr, boolean>();
+
 function goNumberText(n: number, expr: CompiledExpr): string {
-  return expr.resultKind !== 'float' && Number.isInteger(n) ? String(n) : n.toFixed(6);
+  if (expr.resultKind === 'float' || !Number.isInteger(n)) return n.toFixed(6);
+  if (expr.resultKind === 'any') {
+    let json = readsJson.get(expr);
+    if (json === undefined) readsJson.set(expr, (json = UNMARSHALED_READ.test(expr.source)));
+    if (json) return n.toFixed(6);
+  }
+  return String(n);
 }
 
 /** CrowdSec's RuntimeStatic.Apply for each static, in order. */
