@@ -161,6 +161,12 @@ export function renderSection(r: CompareReport): string {
  * the marker, the marker is added first. Everything else is left as it was.
  */
 export function placeSection(doc: string, section: string): string {
+  return placeNamedSection(doc, SECTION_TITLE, section);
+}
+
+/** Puts `section` (starting with its `## title` line) after the marker, replacing an older one. */
+export function placeNamedSection(doc: string, title: string, section: string): string {
+  const SECTION_TITLE = title;
   const body = section.endsWith('\n') ? section : section + '\n';
   let text = doc;
   if (!text.includes(MARKER)) text = (text === '' || text.endsWith('\n') ? text : text + '\n') + (text === '' ? '' : '\n') + MARKER + '\n';

@@ -74,6 +74,7 @@ export async function buildEngine(
   });
   pipeline = new Pipeline({
     parser: content.parser,
+    postoverflows: content.postoverflows,
     engine,
     decide: deps.decisions === false ? null : decide,
     history,

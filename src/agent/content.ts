@@ -1,35 +1,39 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { HerdError, type Clock, type Logger } from '../core/index.js';
+import { basename, join } from 'node:path';
+import { HerdError, errorMessage, type Clock, type Logger } from '../core/index.js';
 import { DecisionHistory, parseProfilesText, type RuntimeProfile } from '../decisions/index.js';
-import { compileExpr, crowdsecHelpers, type CompiledExpr, type ExprFunction } from '../expr/index.js';
-import { compileGrok, compileNamedGrok, compileRegex, loadPatternDirectory, PatternLibrary } from '../grok/index.js';
-import { IpMatcher } from '../ip/index.js';
+import { loadPatternDirectory, PatternLibrary } from '../grok/index.js';
+import { createContentKit, hubPaths } from '../hub/index.js';
 import {
-  createDateParseEnricher,
-  eventFieldReader,
-  loadParserFiles,
-  type Enricher,
-  type NodeBuildDeps,
+  geoIpDataFiles,
+  loadParserFile,
+  openGeoIpDatabases,
+  ParserPipeline,
   type NodeCounters,
-  type ParserPipeline,
+  type RuntimeNode,
 } from '../parse/index.js';
 import { loadScenarioFile, type RuntimeScenario } from '../scenarios/index.js';
 import { isSimulated, type HerdConfig } from './herd-config.js';
 
 /**
- * Loads everything herd runs: the grok library, parsers, scenarios and profiles, compiling every
- * expression and pattern once. Any error stops the load with the file, line and reason — herd
- * refuses to start half-configured.
+ * Loads everything herd runs: the grok library, parsers, scenarios, postoverflows and profiles,
+ * compiling every expression and pattern once. herd's own content and the directories the
+ * configuration names are strict: any error stops the load with the file, line and reason, so herd
+ * never starts half-configured. Hub items installed with `herd hub install` are loaded one by one:
+ * a malformed item is reported (file, line, reason) and left out, and the rest of the hub still loads.
  */
 
 export interface LoadedContent {
   parser: ParserPipeline;
   scenarios: RuntimeScenario[];
+  /** Parsers that overflows go through before they become alerts (null when there are none). */
+  postoverflows: ParserPipeline | null;
   profiles: RuntimeProfile[];
   nodeCounters: Map<string, NodeCounters>;
   library: PatternLibrary;
-  files: { parsers: string[]; scenarios: string[]; profiles: string };
+  files: { parsers: string[]; scenarios: string[]; postoverflows: string[]; profiles: string };
+  /** Hub items left out because they do not load, with the reason. */
+  skipped: string[];
   /** Problems that do not stop herd (a duplicate grok name, a target that can never be set…). */
   warnings: string[];
 }
@@ -38,6 +42,13 @@ export interface ContentDeps {
   clock: Clock;
   logger: Logger;
   history: DecisionHistory;
+}
+
+interface ContentFile {
+  path: string;
+  stage: string;
+  /** An installed hub item: a problem leaves it out instead of stopping herd. */
+  lenient: boolean;
 }
 
 function yamlFilesUnder(dir: string): string[] {
@@ -52,28 +63,37 @@ function yamlFilesUnder(dir: string): string[] {
   return out.sort();
 }
 
-/** Parser files of a content directory: `parsers/<stage>/…/*.yaml`, with their stage. */
-function parserFilesOf(dir: string): { path: string; stage: string }[] {
-  const root = join(dir, 'parsers');
+/** Staged files of a content directory: `<kind>/<stage>/…/*.yaml` (kind: parsers or postoverflows). */
+function stagedFilesOf(dir: string, kind: 'parsers' | 'postoverflows', lenient: boolean): ContentFile[] {
+  const root = join(dir, kind);
   if (!existsSync(root)) return [];
-  const out: { path: string; stage: string }[] = [];
+  const out: ContentFile[] = [];
   for (const stage of readdirSync(root).sort()) {
     if (!/^s\d\d-/.test(stage) || !statSync(join(root, stage)).isDirectory()) continue;
-    for (const path of yamlFilesUnder(join(root, stage))) out.push({ path, stage });
+    for (const path of yamlFilesUnder(join(root, stage))) out.push({ path, stage, lenient });
   }
   return out;
 }
 
-/** The expression helpers of CrowdSec content, with herd's clock and decision history. */
-export function contentHelpers(deps: { clock: Clock; history: DecisionHistory }): Record<string, ExprFunction> {
-  return { ...crowdsecHelpers({ clock: deps.clock }), ...deps.history.helpers() };
+/** Within a stage, files run in name order (as CrowdSec orders installed items), nodes in file order. */
+function byStageThenName(a: ContentFile, b: ContentFile): number {
+  if (a.stage !== b.stage) return a.stage < b.stage ? -1 : 1;
+  const na = basename(a.path);
+  const nb = basename(b.path);
+  return na < nb ? -1 : na > nb ? 1 : 0;
 }
 
 export function loadContent(config: HerdConfig, deps: ContentDeps): LoadedContent {
   const warnings: string[] = [];
+  const skipped: string[] = [];
   const warn = (message: string, where: string) => {
     warnings.push(`${where}: ${message}`);
     deps.logger.warn({ where }, message);
+  };
+  const skip = (file: string, err: unknown) => {
+    const reason = errorMessage(err);
+    skipped.push(reason);
+    deps.logger.error({ file, reason }, 'hub item left out: it does not load');
   };
 
   const library = new PatternLibrary();
@@ -85,20 +105,15 @@ export function loadContent(config: HerdConfig, deps: ContentDeps): LoadedConten
     if (!d.sameExpression) warn(`grok pattern ${d.name} is defined again; keeping the first definition (${d.kept.origin})`, d.ignored.origin);
   }
 
-  const helpers = contentHelpers(deps);
-  const compileWith = (variables: string[]) => (source: string): CompiledExpr =>
-    compileExpr(source, { variables, functions: helpers, regex: compileRegex, fieldReader: eventFieldReader });
-  const compileEvt = compileWith(['evt']);
-
+  const hub = hubPaths(config.dataDir);
   const nodeCounters = new Map<string, NodeCounters>();
-  const enrichers = new Map<string, Enricher>([['ParseDate', createDateParseEnricher(deps.clock)]]);
-  const nodeDeps: NodeBuildDeps = {
-    compileExpr: compileEvt,
-    addGrokPattern: (name, regex) => library.add(name, regex, 'pattern_syntax'),
-    compileGrok: (pattern) => compileGrok(library, pattern),
-    compileNamedGrok: (name) => compileNamedGrok(library, name),
-    ipMatcher: (entries) => IpMatcher.parse(entries),
-    enrichers,
+  const kit = createContentKit({
+    clock: deps.clock,
+    library,
+    resolveData: (entry) => join(hub.data, entry.dest_file),
+    geo: openGeoIpDatabases({ ...geoIpDataFiles(hub.data), warn: (m) => warn(m, 'geoip') }),
+    history: deps.history,
+    warn,
     counters: (name) => {
       let c = nodeCounters.get(name);
       if (!c) {
@@ -107,21 +122,48 @@ export function loadContent(config: HerdConfig, deps: ContentDeps): LoadedConten
       }
       return c;
     },
-    warn,
+  });
+
+  const dirs = [...config.contentDirs.map((dir) => ({ dir, lenient: false })), ...(config.hub.enabled && existsSync(hub.installed) ? [{ dir: hub.installed, lenient: true }] : [])];
+  const loadStaged = (kind: 'parsers' | 'postoverflows'): { pipeline: ParserPipeline | null; files: string[] } => {
+    const files = dirs.flatMap((d) => stagedFilesOf(d.dir, kind, d.lenient)).sort(byStageThenName);
+    const nodes: RuntimeNode[] = [];
+    const loaded: string[] = [];
+    for (const file of files) {
+      try {
+        nodes.push(...loadParserFile(file, kit.nodeDeps));
+        loaded.push(file.path);
+      } catch (err) {
+        if (!file.lenient) throw err;
+        skip(file.path, err);
+      }
+    }
+    return { pipeline: nodes.length > 0 || kind === 'parsers' ? new ParserPipeline(nodes) : null, files: loaded };
   };
+  const parsers = loadStaged('parsers');
+  const postoverflows = loadStaged('postoverflows');
 
-  const parserFiles = config.contentDirs.flatMap(parserFilesOf);
-  const parser = loadParserFiles(parserFiles, nodeDeps);
-
-  const scenarioFiles = config.contentDirs.flatMap((d) => yamlFilesUnder(join(d, 'scenarios')));
+  const scenarioDeps = kit.scenarioDeps((n) => isSimulated(config.simulation, n));
   const scenarios: RuntimeScenario[] = [];
+  const scenarioFiles: string[] = [];
   const seen = new Map<string, string>();
-  for (const file of scenarioFiles) {
-    for (const s of loadScenarioFile(file, { compileExpr: compileEvt, isSimulated: (n) => isSimulated(config.simulation, n), warn })) {
-      const other = seen.get(s.name);
-      if (other) throw new HerdError('HERD_SCENARIO_INVALID', `scenario ${s.name} is defined twice (also in ${other})`, { where: file });
-      seen.set(s.name, file);
-      scenarios.push(s);
+  for (const { dir, lenient } of dirs) {
+    for (const file of yamlFilesUnder(join(dir, 'scenarios'))) {
+      try {
+        const loaded = loadScenarioFile(file, scenarioDeps);
+        for (const s of loaded) {
+          const other = seen.get(s.name);
+          if (other) throw new HerdError('HERD_SCENARIO_INVALID', `scenario ${s.name} is defined twice (also in ${other})`, { where: file });
+        }
+        for (const s of loaded) {
+          seen.set(s.name, file);
+          scenarios.push(s);
+        }
+        scenarioFiles.push(file);
+      } catch (err) {
+        if (!lenient) throw err;
+        skip(file, err);
+      }
     }
   }
 
@@ -131,15 +173,17 @@ export function loadContent(config: HerdConfig, deps: ContentDeps): LoadedConten
   } catch (err) {
     throw new HerdError('HERD_PROFILES_READ', `cannot read the profiles file: ${(err as Error).message}`, { where: config.profilesFile });
   }
-  const profiles = parseProfilesText(profilesText, config.profilesFile, { compileExpr: compileWith(['Alert']) });
+  const profiles = parseProfilesText(profilesText, config.profilesFile, { compileExpr: (source) => kit.compile(source, ['Alert']) });
 
   return {
-    parser,
+    parser: parsers.pipeline!,
     scenarios,
+    postoverflows: postoverflows.pipeline,
     profiles,
     nodeCounters,
     library,
-    files: { parsers: parserFiles.map((f) => f.path), scenarios: scenarioFiles, profiles: config.profilesFile },
+    files: { parsers: parsers.files, scenarios: scenarioFiles, postoverflows: postoverflows.files, profiles: config.profilesFile },
+    skipped,
     warnings,
   };
 }

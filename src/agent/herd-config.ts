@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { hubPaths } from '../hub/index.js';
 import { parseCredentials, type Credentials } from './credentials-file.js';
 import { HerdError, parseYamlDocuments, plain, validateYamlDoc, yAny, yOptBool, yOptInt, yOptString, yOptStringList } from '../core/index.js';
 
@@ -22,6 +23,15 @@ export const configSchema = z
       .strict()
       .optional(),
     patterns_dirs: yOptStringList(),
+    hub: z
+      .object({
+        /** Run the hub items installed with `herd hub install` (default true). */
+        enabled: yOptBool(),
+        /** Where `herd hub update/install` download from (default CrowdSec's hub CDN). */
+        url: yOptString(),
+      })
+      .strict()
+      .optional(),
     acquisition: z.array(yAny()).optional(),
     profiles: yOptString(),
     simulation: z
@@ -110,6 +120,8 @@ export interface HerdConfig {
   /** Content directories, each with `parsers/sNN-*` and `scenarios/` (herd's own first). */
   contentDirs: string[];
   patternsDirs: string[];
+  /** Hub items installed under `<data_dir>/hub/installed` run beside the content dirs when enabled. */
+  hub: { enabled: boolean; url: string | null };
   /** Acquisition entries in CrowdSec's acquis.yaml shape; empty means "use the defaults". */
   acquisition: unknown[];
   profilesFile: string;
@@ -172,7 +184,12 @@ export function loadHerdConfig(opts: { configFile?: string; dataDir?: string }):
   return {
     dataDir,
     contentDirs,
-    patternsDirs: file.patterns_dirs ? file.patterns_dirs.map(rel) : [join(builtin, 'patterns')],
+    // CrowdSec's pattern library fetched by `herd hub update` comes first: hub content is written
+    // against its definitions; herd's own patterns add what it lacks.
+    patternsDirs: file.patterns_dirs
+      ? file.patterns_dirs.map(rel)
+      : [...(existsSync(hubPaths(dataDir).patterns) ? [hubPaths(dataDir).patterns] : []), join(builtin, 'patterns')],
+    hub: { enabled: file.hub?.enabled !== false, url: file.hub?.url ?? null },
     acquisition: file.acquisition ?? [],
     profilesFile: file.profiles ? rel(file.profiles) : join(builtin, 'profiles', 'profiles.yaml'),
     simulation: { global: file.simulation?.simulation === true, exclusions: file.simulation?.exclusions ?? [] },

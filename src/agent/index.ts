@@ -5,7 +5,7 @@
  */
 export { loadHerdConfig, builtinContentDir, isSimulated, configSchema, DEFAULT_DATA_DIR, DEFAULT_LISTEN, CREDENTIALS_FILE, readCredentials, type HerdConfig } from './herd-config.js';
 export { parseCredentials, writeCredentials, type Credentials } from './credentials-file.js';
-export { loadContent, contentHelpers, type LoadedContent } from './content.js';
+export { loadContent, type LoadedContent } from './content.js';
 export { Pipeline, type Drained, type AlertWithDecisions } from './pipeline.js';
 export { runSources, type RunOptions, type RunTotals, type CommitInfo } from './runner.js';
 export { openHerdStore, storeExists, buildEngine, replay, LIVE, TIMEMACHINE, type Engine, type ReplaySummary } from './agent.js';

@@ -3,7 +3,7 @@ import type { Clock, Logger } from '../core/index.js';
 import type { DecisionHistory, NewDecision } from '../decisions/index.js';
 import type { Decide } from './decider.js';
 import { newLogEvent, NodeRuntimeError, type ExpectMode, type NodeCounters, type NodeIssues, type ParserPipeline } from '../parse/index.js';
-import type { Alert, BucketEngine, Overflow } from '../scenarios/index.js';
+import { applyOverflowView, overflowEvent, type Alert, type BucketEngine, type Overflow, type RuntimeAlertView } from '../scenarios/index.js';
 
 /**
  * The engine of one agent, line by line: parse → whitelist → buckets → overflows → profiles →
@@ -25,6 +25,8 @@ export interface Drained {
 
 export interface PipelineDeps {
   parser: ParserPipeline;
+  /** Parsers overflows go through before they become alerts (whitelists, IPv6 to range…). */
+  postoverflows: ParserPipeline | null;
   engine: BucketEngine;
   /** Alert → decisions; null for an agent that pushes its alerts to a local API (which decides). */
   decide: Decide | null;
@@ -130,6 +132,26 @@ export class Pipeline implements NodeIssues {
     if (o.alerts.length === 0) {
       this.report('overflow_without_source', o.scenario.name, o.problem ?? 'no source');
       return;
+    }
+    if (this.deps.postoverflows !== null || o.reprocess) {
+      // CrowdSec's order: postoverflows, then a whitelisted overflow stops there; a reprocessed one
+      // goes back into the buckets as the postoverflows left it, and still becomes an alert.
+      const evt = overflowEvent(o, this.deps.clock.now());
+      const view = evt.Overflow as RuntimeAlertView;
+      if (this.deps.postoverflows !== null) {
+        try {
+          this.deps.postoverflows.parse(evt, this);
+        } catch (err) {
+          if (!(err instanceof NodeRuntimeError)) throw err;
+          this.report('static_error', 'postoverflow', err.message);
+        }
+        if (view.Whitelisted) {
+          this.bump(`alerts_whitelisted_total{scenario="${escapeLabel(o.scenario.name)}"}`, 1);
+          return;
+        }
+        applyOverflowView(o, view);
+      }
+      if (o.reprocess) this.deps.engine.pour(evt, this.emit);
     }
     const now = this.deps.clock.now();
     for (const alert of o.alerts) {

@@ -53,7 +53,7 @@ function typeOf(opts: { type?: string }): HubItemType | undefined {
 
 async function open(cmd: Command, opts: SourceOpts, adopt: boolean): Promise<OpenedHub> {
   const ctx = cliContext(cmd);
-  const hubUrl = opts.hubUrl ?? process.env.HERD_HUB_URL;
+  const hubUrl = opts.hubUrl ?? process.env.HERD_HUB_URL ?? ctx.config.hub.url ?? undefined;
   return openHub(
     { dataDir: ctx.config.dataDir, ...(opts.hub ? { hubDir: opts.hub } : {}), ...(hubUrl ? { hubUrl } : {}), ...(opts.dataSource ? { dataSource: opts.dataSource } : {}) },
     { adopt, timeoutMs: timeoutOf(opts) },
@@ -62,7 +62,7 @@ async function open(cmd: Command, opts: SourceOpts, adopt: boolean): Promise<Ope
 
 function sourceOptions(c: Command, withData: boolean): Command {
   c.option('--hub <dir>', 'a local copy of the hub (its .index.json and item files) instead of the network')
-    .option('--hub-url <url>', 'the hub base URL (default: the hub used by the last update, else https://hub-cdn.crowdsec.net/master; $HERD_HUB_URL)')
+    .option('--hub-url <url>', 'the hub base URL (default: $HERD_HUB_URL, the hub.url key, the hub used by the last update, else https://hub-cdn.crowdsec.net/master)')
     .option('--timeout <duration>', 'give up on a download after this long (default 30s)');
   if (withData) c.option('--data-source <dir>', 'copy data files from this mirror (source_url → DIR/<path after the host>) instead of downloading them');
   return c.option('--json', 'print JSON');
@@ -121,7 +121,7 @@ export function registerHub(program: Command): void {
   ).action(async (opts, cmd: Command) => {
     const ctx = cliContext(cmd);
     const timeoutMs = timeoutOf(opts);
-    const hubUrl: string | undefined = opts.hubUrl ?? process.env.HERD_HUB_URL;
+    const hubUrl: string | undefined = opts.hubUrl ?? process.env.HERD_HUB_URL ?? ctx.config.hub.url ?? undefined;
     // The source an update reads: --hub, --hub-url, or the hub it used last time.
     const { paths, source } = resolveSource({ dataDir: ctx.config.dataDir, ...(opts.hub ? { hubDir: opts.hub } : {}), ...(hubUrl ? { hubUrl } : {}) });
     let patterns: PatternSource | null;

@@ -6,6 +6,7 @@
  * emit-access.ts).
  */
 import type { CallNode, MemberNode, Node, SliceNode } from './ast.js';
+import { fold } from './compile-operators.js';
 import { CHAIN_NIL, dynamic, type Compiled, type CompilerContext, type Eval, type Frame } from './compile-types.js';
 import { emitFetchName, emitMethodCall, emitPath, pathKey } from './emit-access.js';
 import { fault, locate } from './errors.js';
@@ -325,6 +326,11 @@ export function compileCall(c: CompilerContext, node: CallNode, spine: boolean):
   if (callee.type === 'Identifier') {
     const fn = c.functionNamed(callee.name);
     if (fn !== undefined) {
+      // A pure helper of constant arguments (`Upper('/admin')`) is computed once, here.
+      if (fn.pure === true && argNodes.every((a) => a.constant)) {
+        const folded = fold(() => (fn as Fn)(...argNodes.map((a) => a.value)), fn.resultKind ?? 'any');
+        if (folded) return folded;
+      }
       const ev = callFunction(fn, args, pos);
       return dynamic(
         (f) => {

@@ -6,13 +6,20 @@ import type { BuiltinNode } from './ast.js';
 import { arityError, type CallSite } from './builtin-spec.js';
 import { BUILTINS } from './builtins.js';
 import { fold } from './compile-operators.js';
+import { compileAnyMatch } from './compile-any-match.js';
 import { compilePredicateBuiltin } from './compile-predicates.js';
 import { dynamic, type Compiled, type CompilerContext, type Emit, type Frame } from './compile-types.js';
 import { locate } from './errors.js';
 import { isPredicateBuiltin } from './parser.js';
 
 export function compileBuiltin(c: CompilerContext, node: BuiltinNode): Compiled {
-  if (isPredicateBuiltin(node.name)) return compilePredicateBuiltin(c, node);
+  if (isPredicateBuiltin(node.name)) {
+    if (node.name === 'any') {
+      const matched = compileAnyMatch(c, node);
+      if (matched !== null) return matched;
+    }
+    return compilePredicateBuiltin(c, node);
+  }
   const spec = BUILTINS.get(node.name);
   if (spec === undefined) return c.fail(`unknown name ${node.name}`, node.pos);
   const problem = arityError(node.name, spec, node.args.length);

@@ -44,7 +44,7 @@ import { kvHelpers } from './kv-helpers.js';
 import type { Stash } from './stash.js';
 import { xmlHelpers } from './xml-helpers.js';
 import { equal } from './value-ops.js';
-import { goTypeOf, isGoMap, withResultKind, type ExprFunction } from './values.js';
+import { goTypeOf, isGoMap, pureFunction, withResultKind, type ExprFunction } from './values.js';
 
 export interface CrowdsecHelperDeps {
   /** The clock TimeNow reads; the system clock when absent. */
@@ -189,12 +189,44 @@ type Helper = (...args: unknown[]) => unknown;
  * GeoIPEnrich, GeoIPASNEnrich, GeoIPRangeEnrich, CrowdsecCTI, IsAnomalous, JA4H, LibInjectionIsSQLI,
  * LibInjectionIsXSS, ReplaceRegexp, ReplaceAllRegex.
  */
+/** Helpers whose result depends only on their arguments: folded when the arguments are constants. */
+const PURE = [
+  'Upper', 'Lower', 'IpInRange', 'IpToRange', 'IsIPV4', 'IsIPV6', 'IsIP', 'PathUnescape', 'QueryUnescape', 'PathEscape',
+  'QueryEscape', 'Trim', 'TrimLeft', 'TrimRight', 'TrimSpace', 'TrimPrefix', 'TrimSuffix', 'Replace', 'ReplaceAll',
+] as const;
+
+/**
+ * Remembers recent inputs and results of a pure string function: the strings of the events being
+ * processed now (path, user agent, query…), forgotten by whole generations so memory stays bounded.
+ */
+function remembered(fn: (s: string) => string): (s: string) => string {
+  let memo = new Map<string, string>();
+  let lastIn = '';
+  let lastOut = fn('');
+  return (s) => {
+    if (s === lastIn) return lastOut;
+    let v = memo.get(s);
+    if (v === undefined) {
+      v = fn(s);
+      if (memo.size >= 512) memo = new Map();
+      memo.set(s, v);
+    }
+    lastIn = s;
+    lastOut = v;
+    return v;
+  };
+}
+
 export function crowdsecHelpers(deps: CrowdsecHelperDeps = {}): Record<string, ExprFunction> {
   const clock = deps.clock ?? systemClock;
+  // Hub scenarios call Upper(evt.Meta.http_path) in dozens of filters for the same event: the last
+  // few answers are remembered (per helper set, not per module).
+  const upper = remembered(goToUpper);
+  const lower = remembered(goToLower);
   const helpers: Record<string, Helper> = {
     Atof: (...a) => atof(str('Atof', a, 0)),
-    Upper: (...a) => goToUpper(str('Upper', a, 0)),
-    Lower: (...a) => goToLower(str('Lower', a, 0)),
+    Upper: (...a) => upper(str('Upper', a, 0)),
+    Lower: (...a) => lower(str('Lower', a, 0)),
     Distance: (...a) => {
       const names = ['lat1', 'long1', 'lat2', 'long2'];
       const v = names.map((nm, i) => {
@@ -306,6 +338,7 @@ export function crowdsecHelpers(deps: CrowdsecHelperDeps = {}): Record<string, E
   if (deps.dataFiles) Object.assign(out, deps.dataFiles.helpers());
   if (deps.stash) Object.assign(out, deps.stash.helpers());
   for (const [name, fn] of Object.entries(helpers)) out[name] = fn;
+  for (const name of PURE) out[name] = pureFunction(helpers[name]!);
   out.Atof = withResultKind(helpers.Atof, 'float');
   out.Distance = withResultKind(helpers.Distance, 'float');
   for (const name of ['Index', 'IndexAny']) out[name] = withResultKind(helpers[name], 'int');

@@ -76,6 +76,23 @@ export class DataFiles {
   private readonly maps = new Map<string, FileMapIndex>();
   /** Names a helper asked for without their file being loaded, already reported. */
   private readonly reported = new Set<string>();
+  /**
+   * Recent answers of RegexpInFile per file: the strings tested are user agents and paths, which
+   * repeat from line to line; bounded by whole generations (what CrowdSec's `strategy: LRU` cache is for).
+   */
+  private readonly answers = new Map<string, Map<string, boolean>>();
+
+  private testRemembered(name: string, set: RegexpSet, s: string): boolean {
+    let memo = this.answers.get(name);
+    if (memo === undefined) this.answers.set(name, (memo = new Map()));
+    let v = memo.get(s);
+    if (v === undefined) {
+      v = set.test(s);
+      if (memo.size >= 10_000) memo.clear();
+      memo.set(s, v);
+    }
+    return v;
+  }
 
   constructor(opts: DataFilesOptions) {
     this.opts = opts;
@@ -126,7 +143,7 @@ export class DataFiles {
         const s = str('RegexpInFile', data);
         const name = str('RegexpInFile', file);
         const set = this.regexps.get(name);
-        return set === undefined ? this.missing(name, 'regexp', false) : set.test(s);
+        return set === undefined ? this.missing(name, 'regexp', false) : this.testRemembered(name, set, s);
       },
       FileMap: (file?: unknown) => {
         const name = str('FileMap', file);

@@ -75,6 +75,13 @@ export type StaticKind = 'int' | 'float' | 'string' | 'bool' | 'nil' | 'array' |
 export interface ExprFunction {
   (...args: unknown[]): unknown;
   readonly resultKind?: StaticKind;
+  /** Same arguments, same result, no side effect: calls with constant arguments are folded when compiling. */
+  readonly pure?: boolean;
+}
+
+/** Marks a helper as pure (see ExprFunction.pure). */
+export function pureFunction<F extends (...args: never[]) => unknown>(fn: F, kind?: StaticKind): F & ExprFunction {
+  return Object.assign(fn, kind === undefined ? { pure: true } : { pure: true, resultKind: kind }) as unknown as F & ExprFunction;
 }
 
 /** Declares the static kind a function returns (e.g. 'float' for Atof) so `string()` and `type()` know. */

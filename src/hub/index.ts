@@ -6,3 +6,4 @@ export { runHubTests, listHubTests, type HubTestRunOptions, type HubTestSummary 
 export { runHubTest, replayTest, type HubTestResult, type HubTestEnv, type TestStatus } from './hubtest/run-test.js';
 export { readHubTestConfig, type HubTestConfig } from './hubtest/test-config.js';
 export * from './hub-management.js';
+export { createContentKit, type ContentKit, type ContentKitOptions } from './content-kit.js';

@@ -8,7 +8,7 @@
 export type { Alert, AlertSource, AlertEvent, MetaItem } from './alert.js';
 export { BucketEngine, type BucketEngineOptions, type ScenarioStats } from './bucket-engine.js';
 export type { Overflow, QueuedEvent } from './overflow.js';
-export { overflowView, overflowEvent, bucketMapkey, RuntimeAlertView, AlertView, SourceView, EventView, MetaItemView } from './overflow-view.js';
+export { overflowView, overflowEvent, applyOverflowView, bucketMapkey, RuntimeAlertView, AlertView, SourceView, EventView, MetaItemView } from './overflow-view.js';
 export { QueueView, LeakyView } from './bucket.js';
 export { updateBayesian } from './bayesian.js';
 export {

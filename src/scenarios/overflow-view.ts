@@ -226,3 +226,17 @@ export function overflowEvent(o: Overflow, now: number = o.at): Event {
   evt.timeValue = o.overflowAt;
   return evt;
 }
+
+/**
+ * What postoverflows changed, written back to the overflow's alerts: the source of each alert (a
+ * postoverflow may turn an IPv6 address into its /64 range: Scope and Value) and its remediation flag.
+ */
+export function applyOverflowView(o: Overflow, v: RuntimeAlertView): void {
+  for (let i = 0; i < o.alerts.length && i < v.APIAlerts.length; i++) {
+    const a = o.alerts[i]!;
+    const s = v.APIAlerts[i]!.Source;
+    a.source.scope = s.Scope;
+    a.source.value = s.Value;
+    a.remediation = v.APIAlerts[i]!.Remediation;
+  }
+}

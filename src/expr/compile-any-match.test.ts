@@ -1,0 +1,70 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { compileRegex } from '../grok/index.js';
+import { compileExpr } from './compile-expr.js';
+import { crowdsecHelpers } from './crowdsec-helpers.js';
+
+/**
+ * `any(list, {subject op #})` runs as a set lookup (see compile-any-match.ts). The property: for any
+ * list and subject, it answers exactly what the element-by-element loop answers. The loop is forced
+ * by a body of another shape (`(… ) == true`) that the matcher does not take.
+ */
+
+const functions = crowdsecHelpers();
+const compile = (src: string) => compileExpr(src, { variables: ['L', 's'], functions, regex: compileRegex });
+
+const BODIES: [string, string][] = [
+  ['s contains #', '(s contains #) == true'],
+  ['Upper(s) contains Upper(#)', '(Upper(s) contains Upper(#)) == true'],
+  ['Lower(s) contains #', '(Lower(s) contains #) == true'],
+  ['s == #', '(s == #) == true'],
+  ['# == s', '(# == s) == true'],
+  ['s endsWith #', '(s endsWith #) == true'],
+  ['s startsWith #', '(s startsWith #) == true'],
+];
+
+const text = fc.string({ maxLength: 8 }).map((x) => x.replace(/[^a-cA-C./é]/g, 'a'));
+const small = fc.stringMatching(/^[abAB./é]{0,6}$/);
+
+describe('any(list, {subject op #}) as a set lookup', () => {
+  for (const [fast, slow] of BODIES) {
+    it(`answers as the loop does: ${fast}`, () => {
+      const f = compile(`any(L, {${fast}})`);
+      const g = compile(`any(L, {${slow}})`);
+      fc.assert(
+        fc.property(fc.array(fc.oneof(small, text), { maxLength: 40 }), fc.oneof(small, text), (L, s) => {
+          expect(f.run({ L, s })).toBe(g.run({ L, s }));
+        }),
+        { numRuns: 300 },
+      );
+    });
+  }
+
+  it('keeps the loop, with its results and errors, for entries or subjects that are not strings', () => {
+    const f = compile('any(L, {s contains #})');
+    const g = compile('any(L, {(s contains #) == true})');
+    for (const env of [{ L: ['a', 1], s: 'a1' }, { L: [1, 'a'], s: 'a1' }, { L: [], s: null }, { L: ['a'], s: null }, { L: null, s: 'x' }]) {
+      let want: unknown;
+      try {
+        want = g.run(env);
+      } catch (err) {
+        want = (err as Error).message.split(" (")[0];
+      }
+      let got: unknown;
+      try {
+        got = f.run(env);
+      } catch (err) {
+        got = (err as Error).message.split(" (")[0];
+      }
+      expect(got, JSON.stringify(env)).toEqual(want);
+    }
+  });
+
+  it('matches hundreds of entries, an empty entry matching everything', () => {
+    const L = Array.from({ length: 500 }, (_, i) => `/path-${i}/`);
+    const f = compile('any(L, {Upper(s) contains Upper(#)})');
+    expect(f.run({ L, s: '/x/PATH-499/y' })).toBe(true);
+    expect(f.run({ L, s: '/x/path-500/y' })).toBe(false);
+    expect(f.run({ L: [...L, ''], s: 'nothing' })).toBe(true);
+  });
+});
