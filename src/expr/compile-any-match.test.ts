@@ -68,3 +68,24 @@ describe('any(list, {subject op #}) as a set lookup', () => {
     expect(f.run({ L: [...L, ''], s: 'nothing' })).toBe(true);
   });
 });
+
+describe('predicates over queued events', () => {
+  it("remember a pure #-only predicate's answer per element object, and give the loop's answers", () => {
+    const f = compileExpr('len(filter(L, {#.Meta.t == "x"}))', { variables: ['L'], functions, regex: compileRegex });
+    const mk = (t: string) => ({ Meta: { t } });
+    const a = mk('x');
+    const b = mk('y');
+    const L = [a, b, mk('x')];
+    expect(f.run({ L })).toBe(2);
+    expect(f.run({ L: [...L, mk('x')] })).toBe(3);
+    // a fresh element object is evaluated, not taken from another's answer
+    expect(f.run({ L: [mk('y'), mk('y')] })).toBe(0);
+  });
+
+  it('does not remember predicates that read more than #', () => {
+    const f = compileExpr('len(filter(L, {#.Meta.t == s}))', { variables: ['L', 's'], functions, regex: compileRegex });
+    const a = { Meta: { t: 'x' } };
+    expect(f.run({ L: [a], s: 'x' })).toBe(1);
+    expect(f.run({ L: [a], s: 'y' })).toBe(0);
+  });
+});

@@ -6,6 +6,7 @@
 import type { BuiltinNode, Node } from './ast.js';
 import { dynamic, type Compiled, type CompilerContext, type Eval, type Frame } from './compile-types.js';
 import { fault, locate } from './errors.js';
+import { isPureNode } from './compile-any-match.js';
 import { add, asBool, asString, compare } from './value-ops.js';
 import { goTypeOf, isGoMap, type StaticKind } from './values.js';
 
@@ -40,16 +41,56 @@ function compileLoop(c: CompilerContext, node: BuiltinNode): Loop {
   let body: Eval | null = null;
   const pred = node.args[1] as Node | undefined;
   if (pred !== undefined) {
+    const bodyNode = pred.type === 'Predicate' ? pred.node : pred;
     c.pushPredicate(item, index, acc);
     try {
-      body = c.compile(pred.type === 'Predicate' ? pred.node : pred).ev;
+      body = c.compile(bodyNode).ev;
     } finally {
       c.popPredicate();
     }
+    // A body that reads only `#` and the environment, with no side effect, gives the same answer for
+    // the same element: conditional buckets test their whole queue on every event, so each queued
+    // event's answer is remembered instead of recomputed (per compiled predicate, weakly held).
+    if (isPureNode(c, bodyNode, true) && readsOnlyPointer(bodyNode)) body = rememberPerElement(body, item);
   }
   const extraNode = node.args[2] as Node | undefined;
   const extra = extraNode === undefined ? null : c.compile(extraNode);
   return { arr, body, extra, item, index, acc };
+}
+
+/** Whether the body reads nothing of the environment but `#` (its answer then depends on `#` alone). */
+function readsOnlyPointer(n: Node): boolean {
+  switch (n.type) {
+    case 'Identifier':
+      return false;
+    case 'Member':
+      return readsOnlyPointer(n.node) && (n.property.type === 'String' || readsOnlyPointer(n.property));
+    case 'Chain':
+    case 'Unary':
+      return readsOnlyPointer(n.node);
+    case 'Binary':
+      return readsOnlyPointer(n.left) && readsOnlyPointer(n.right);
+    case 'Array':
+      return n.nodes.every(readsOnlyPointer);
+    case 'Call':
+      return n.args.every(readsOnlyPointer);
+    case 'Builtin':
+      return n.args.every(readsOnlyPointer);
+    default:
+      return true;
+  }
+}
+
+function rememberPerElement(body: Eval, item: number): Eval {
+  const answers = new WeakMap<object, unknown>();
+  return (f) => {
+    const x = f.slots[item];
+    if (typeof x !== 'object' || x === null) return body(f);
+    if (answers.has(x)) return answers.get(x);
+    const v = body(f);
+    answers.set(x, v);
+    return v;
+  };
 }
 
 function guard(ev: Eval, pos: number): Eval {

@@ -217,6 +217,20 @@ function remembered(fn: (s: string) => string): (s: string) => string {
   };
 }
 
+/**
+ * A helper of one string argument, called once per scenario filter on every line: the common call
+ * (one string) goes straight to `fn` without building an argument array; anything else takes the
+ * checked path and fails as the rest-argument helpers do.
+ */
+function oneString(name: string, fn: (s: string) => string): Helper {
+  return function (this: unknown, s?: unknown): unknown {
+    // eslint-disable-next-line prefer-rest-params
+    if (typeof s === 'string' && arguments.length === 1) return fn(s);
+    // eslint-disable-next-line prefer-rest-params
+    return fn(str(name, Array.prototype.slice.call(arguments) as unknown[], 0));
+  };
+}
+
 export function crowdsecHelpers(deps: CrowdsecHelperDeps = {}): Record<string, ExprFunction> {
   const clock = deps.clock ?? systemClock;
   // Hub scenarios call Upper(evt.Meta.http_path) in dozens of filters for the same event: the last
@@ -225,8 +239,8 @@ export function crowdsecHelpers(deps: CrowdsecHelperDeps = {}): Record<string, E
   const lower = remembered(goToLower);
   const helpers: Record<string, Helper> = {
     Atof: (...a) => atof(str('Atof', a, 0)),
-    Upper: (...a) => upper(str('Upper', a, 0)),
-    Lower: (...a) => lower(str('Lower', a, 0)),
+    Upper: oneString('Upper', upper),
+    Lower: oneString('Lower', lower),
     Distance: (...a) => {
       const names = ['lat1', 'long1', 'lat2', 'long2'];
       const v = names.map((nm, i) => {
@@ -267,14 +281,8 @@ export function crowdsecHelpers(deps: CrowdsecHelperDeps = {}): Record<string, E
       if (q < 0) return [];
       return crowdsecParseQuery(uri.slice(q + 1))[param] ?? [];
     },
-    PathUnescape: (...a) => {
-      const s = str('PathUnescape', a, 0);
-      return goPathUnescape(s) ?? s;
-    },
-    QueryUnescape: (...a) => {
-      const s = str('QueryUnescape', a, 0);
-      return goQueryUnescape(s) ?? s;
-    },
+    PathUnescape: oneString('PathUnescape', remembered((s) => goPathUnescape(s) ?? s)),
+    QueryUnescape: oneString('QueryUnescape', remembered((s) => goQueryUnescape(s) ?? s)),
     PathEscape: (...a) => goPathEscape(str('PathEscape', a, 0)),
     QueryEscape: (...a) => goQueryEscape(str('QueryEscape', a, 0)),
     Sprintf: (...a) => goSprintf(str('Sprintf', a, 0), a.slice(1)),
