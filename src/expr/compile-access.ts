@@ -326,6 +326,9 @@ export function compileCall(c: CompilerContext, node: CallNode, spine: boolean):
   if (callee.type === 'Identifier') {
     const fn = c.functionNamed(callee.name);
     if (fn !== undefined) {
+      if (fn.arity !== undefined && argNodes.length !== fn.arity) {
+        return c.fail(`${argNodes.length > fn.arity ? 'too many' : 'not enough'} arguments to call ${callee.name}`, node.pos);
+      }
       // A pure helper of constant arguments (`Upper('/admin')`) is computed once, here.
       if (fn.pure === true && argNodes.every((a) => a.constant)) {
         const folded = fold(() => (fn as Fn)(...argNodes.map((a) => a.value)), fn.resultKind ?? 'any');

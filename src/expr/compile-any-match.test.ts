@@ -69,6 +69,22 @@ describe('any(list, {subject op #}) as a set lookup', () => {
   });
 });
 
+describe('any(list, {s contains #}) beyond the automaton size limit', () => {
+  it('answers as the loop does with thousands of distinct entries (the pair index)', () => {
+    const rand = (seed: number) => () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const r = rand(7);
+    const alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-';
+    const word = (n: number) => Array.from({ length: n }, () => alphabet[Math.floor(r() * alphabet.length)]).join('');
+    const L = Array.from({ length: 6000 }, () => word(12 + Math.floor(r() * 20)));
+    const f = compile('any(L, {s contains #})');
+    const g = compile('any(L, {(s contains #) == true})');
+    for (let i = 0; i < 200; i++) {
+      const s = i % 3 === 0 ? word(10) + L[Math.floor(r() * L.length)]! + word(5) : word(40);
+      expect(f.run({ L, s })).toBe(g.run({ L, s }));
+    }
+  });
+});
+
 describe('predicates over queued events', () => {
   it("remember a pure #-only predicate's answer per element object, and give the loop's answers", () => {
     const f = compileExpr('len(filter(L, {#.Meta.t == "x"}))', { variables: ['L'], functions, regex: compileRegex });

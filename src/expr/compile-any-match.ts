@@ -8,6 +8,7 @@
  * expected strings, the loop itself runs (same results and errors).
  */
 import type { BinaryNode, BuiltinNode, Node } from './ast.js';
+import { LiteralAutomaton } from '../grok/index.js';
 import { compilePredicateBuiltin } from './compile-predicates.js';
 import { dynamic, type Compiled, type CompilerContext, type Eval, type Frame } from './compile-types.js';
 import type { ExprFunction } from './values.js';
@@ -139,12 +140,15 @@ function affix(items: readonly string[], prefix: boolean): Matcher {
 }
 
 /**
- * Whether `s` contains any of `items`: one pass over `s`, looking up each pair of UTF-16 units in an
- * index of the entries' first two units (entries of one unit in a set), then comparing only those
+ * Whether `s` contains any of `items`: an Aho–Corasick automaton (src/grok), or, when it would be too
+ * large, one pass over `s` looking up each pair of UTF-16 units in an index of the entries' first two units (entries of one unit in a set), then comparing only those
  * entries in place. Linear in `s` for the lists hub content uses (tens to hundreds of entries).
  */
 function literalContains(items: readonly string[]): Matcher {
   if (items.includes('')) return () => true;
+  // A dense automaton over the entries (one table step per character), when its size allows.
+  const automaton = LiteralAutomaton.build(items.map((text) => ({ text, caseInsensitive: false })));
+  if (automaton !== undefined) return (s) => automaton.test(s);
   let shortest = Infinity;
   const singles = new Set<number>();
   const byPair = new Map<number, string[]>();

@@ -375,6 +375,29 @@ function compileIn(c: CompilerContext, node: BinaryNode): Compiled {
       const set = new Set(items.map((it) => it.value));
       if (l.constant) return constantOf(set.has(l.value === undefined ? null : l.value), 'bool');
       const le = l.ev;
+      // A few strings (`evt.Meta.log_type in ['http_access-log', 'http_error-log']`, in nearly every
+      // hub filter): compared one by one, cheaper than hashing the value for the Set.
+      const strings = [...set];
+      if (strings.length <= 6 && strings.every((x) => typeof x === 'string')) {
+        return dynamic(
+          (f) => {
+            const v = le(f);
+            if (typeof v === 'string') {
+              for (let i = 0; i < strings.length; i++) if (v === strings[i]) return true;
+              return false;
+            }
+            if (typeof v === 'object' && v !== null) return inOp(v, strings);
+            return false;
+          },
+          'bool',
+          (g) => {
+            const v = g.value(l);
+            const eqs = strings.map((x) => `${v} === ${g.constant(x)}`).join(' || ');
+            const slow = `${g.constant(inOp)}(${v}, ${g.constant(strings)})`;
+            return g.assign(`typeof ${v} === 'string' ? (${eqs}) : typeof ${v} === 'object' && ${v} !== null ? ${slow} : false`);
+          },
+        );
+      }
       return dynamic(
         (f) => {
           const v = le(f);

@@ -196,39 +196,35 @@ const PURE = [
 ] as const;
 
 /**
- * Remembers recent inputs and results of a pure string function: the strings of the events being
- * processed now (path, user agent, query…), forgotten by whole generations so memory stays bounded.
+ * Remembers the last 16 inputs and results of a pure string function: the strings of the event being
+ * processed (path, user agent, query…), which dozens of scenario filters transform the same way.
+ * Compared with ===, no hashing: a new string costs a short scan, not a map insertion.
  */
 function remembered(fn: (s: string) => string): (s: string) => string {
-  let memo = new Map<string, string>();
-  let lastIn = '';
-  let lastOut = fn('');
+  const SIZE = 16;
+  const inputs: (string | null)[] = new Array<string | null>(SIZE).fill(null);
+  const outputs: string[] = new Array<string>(SIZE).fill('');
+  let next = 0;
   return (s) => {
-    if (s === lastIn) return lastOut;
-    let v = memo.get(s);
-    if (v === undefined) {
-      v = fn(s);
-      if (memo.size >= 512) memo = new Map();
-      memo.set(s, v);
+    // Newest first: the same string is usually asked for again right away.
+    for (let k = 1; k <= SIZE; k++) {
+      const i = (next - k) & (SIZE - 1);
+      if (inputs[i] === s) return outputs[i]!;
     }
-    lastIn = s;
-    lastOut = v;
+    const v = fn(s);
+    inputs[next] = s;
+    outputs[next] = v;
+    next = (next + 1) & (SIZE - 1);
     return v;
   };
 }
 
 /**
- * A helper of one string argument, called once per scenario filter on every line: the common call
- * (one string) goes straight to `fn` without building an argument array; anything else takes the
- * checked path and fails as the rest-argument helpers do.
+ * A helper of one string argument, called by dozens of scenario filters on every line: its arity is
+ * checked when compiling, so the call is a type test and `fn`, with no argument array.
  */
 function oneString(name: string, fn: (s: string) => string): Helper {
-  return function (this: unknown, s?: unknown): unknown {
-    // eslint-disable-next-line prefer-rest-params
-    if (typeof s === 'string' && arguments.length === 1) return fn(s);
-    // eslint-disable-next-line prefer-rest-params
-    return fn(str(name, Array.prototype.slice.call(arguments) as unknown[], 0));
-  };
+  return Object.assign((s?: unknown): unknown => (typeof s === 'string' ? fn(s) : fn(str(name, [s], 0))), { arity: 1 });
 }
 
 export function crowdsecHelpers(deps: CrowdsecHelperDeps = {}): Record<string, ExprFunction> {

@@ -8,7 +8,16 @@
  * picks for it.
  */
 import RE2 from 're2';
-import { compileParsedRegex, parseGoRegex, type ParsedRegex, type SafeRegex } from '../grok/index.js';
+import {
+  compileParsedRegex,
+  literalCondition,
+  LiteralAutomaton,
+  parseGoRegex,
+  prefilterTerms,
+  type ConditionLiteral,
+  type ParsedRegex,
+  type SafeRegex,
+} from '../grok/index.js';
 
 /** A pattern of the set: its Go source and where it comes from (line number, for messages). */
 export interface SetPattern {
@@ -29,6 +38,8 @@ export class RegexpSet {
   private readonly parts: SetPart[];
   /** Patterns RE2 refuses as set members, tested one by one: [index, regex]. */
   private readonly alone: { index: number; regex: SafeRegex }[];
+  /** Rejects, in one scan, inputs that contain none of the literals the patterns need. */
+  private readonly prefilter: LiteralAutomaton | undefined;
 
   /**
    * Compiles every pattern; a pattern that is not valid Go RE2 syntax (or that no engine takes)
@@ -39,6 +50,10 @@ export class RegexpSet {
     const sources: string[] = [];
     const indexes: number[] = [];
     this.alone = [];
+    // The literals one of which every pattern needs (its most selective required term): an input
+    // holding none of them cannot match any pattern, and is answered without calling RE2.
+    const needed: ConditionLiteral[] = [];
+    let everyPatternNeedsOne = true;
     for (let i = 0; i < patterns.length; i++) {
       const p = patterns[i]!;
       let parsed: ParsedRegex;
@@ -47,6 +62,9 @@ export class RegexpSet {
       } catch (err) {
         throw refuse(p, err as Error);
       }
+      const terms = prefilterTerms(literalCondition(parsed.ast));
+      if (terms.length === 0) everyPatternNeedsOne = false;
+      else needed.push(...terms[0]!);
       let compiled: SafeRegex;
       try {
         // The RE2 path yields the canonical RE2 source, which the binding takes as it is.
@@ -64,6 +82,7 @@ export class RegexpSet {
     }
     this.parts = [];
     this.buildParts(sources, indexes, patterns);
+    this.prefilter = everyPatternNeedsOne && needed.length > 0 ? LiteralAutomaton.build(needed) : undefined;
   }
 
   /** Builds sets; a set RE2 refuses (too large) is split in halves, down to single patterns. */
@@ -87,6 +106,7 @@ export class RegexpSet {
 
   /** Whether any pattern matches somewhere in `s` (Go's MatchString on each, or-ed). */
   test(s: string): boolean {
+    if (this.prefilter !== undefined && !this.prefilter.test(s)) return false;
     const parts = this.parts;
     for (let i = 0; i < parts.length; i++) if (parts[i]!.set.test(s)) return true;
     const alone = this.alone;
@@ -96,6 +116,7 @@ export class RegexpSet {
 
   /** The index of the first pattern (in file order) that matches `s`, or -1. */
   firstMatch(s: string): number {
+    if (this.prefilter !== undefined && !this.prefilter.test(s)) return -1;
     let best = -1;
     const parts = this.parts;
     for (let i = 0; i < parts.length; i++) {

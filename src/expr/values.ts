@@ -77,6 +77,8 @@ export interface ExprFunction {
   readonly resultKind?: StaticKind;
   /** Same arguments, same result, no side effect: calls with constant arguments are folded when compiling. */
   readonly pure?: boolean;
+  /** The exact number of arguments, checked when compiling (expr-lang's typed functions). */
+  readonly arity?: number;
 }
 
 /** Marks a helper as pure (see ExprFunction.pure). */

@@ -43,7 +43,7 @@ export {
   type ConditionLiteral,
   type LiteralTerm,
 } from './literal-condition.js';
-export type { LiteralPrefilter } from './literal-search.js';
+export { LiteralAutomaton, type LiteralPrefilter } from './literal-search.js';
 export { parseGoRegex, RegexSyntaxError, MAX_REPEAT, type ParsedRegex, type CaptureInfo } from './go-regex-syntax.js';
 export type { RegexNode } from './regex-ast.js';
 export { BACKTRACKS_BEFORE_LINEAR_FALLBACK } from './v8-regexp-flags.js';
