@@ -169,3 +169,23 @@ describe('CrowdSec helpers', () => {
     for (const name of stateful) expect(full[name], name).toBeTypeOf('function');
   });
 });
+
+describe('one-string helpers (Upper, Lower, PathUnescape, QueryUnescape)', () => {
+  const helpers = crowdsecHelpers();
+  const compile = (src: string) => compileExpr(src, { variables: ['s'], functions: helpers, regex: (p) => new RE2(p) });
+
+  it('refuse a wrong number of arguments when compiling, as expr-lang does for typed functions', () => {
+    expect(() => compile('Upper(s, s)')).toThrow(/too many arguments to call Upper/);
+    expect(() => compile('Lower()')).toThrow(/not enough arguments to call Lower/);
+  });
+
+  it('fail at run time on a value that is not a string, and give the same answer for a repeated input', () => {
+    expect(() => compile('Upper(s)').run({ s: 1 })).toThrow(/cannot use int as argument \(type string\) to call Upper/);
+    const f = compile('Upper(s) + Lower(s) + QueryUnescape(s)');
+    for (let i = 0; i < 40; i++) expect(f.run({ s: `a%41${i % 20}` })).toBe(`A%41${i % 20}a%41${i % 20}aA${i % 20}`);
+  });
+
+  it('fold a call with a constant argument when compiling', () => {
+    expect(compile("Upper('/admin') == '/ADMIN'").run({ s: '' })).toBe(true);
+  });
+});
