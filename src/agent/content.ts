@@ -106,12 +106,14 @@ export function loadContent(config: HerdConfig, deps: ContentDeps): LoadedConten
   }
 
   const hub = hubPaths(config.dataDir);
+  const geoMissing: string[] = [];
   const nodeCounters = new Map<string, NodeCounters>();
   const kit = createContentKit({
     clock: deps.clock,
     library,
     resolveData: (entry) => join(hub.data, entry.dest_file),
-    geo: openGeoIpDatabases({ ...geoIpDataFiles(hub.data), warn: (m) => warn(m, 'geoip') }),
+    geo: openGeoIpDatabases({ ...geoIpDataFiles(hub.data), warn: (m) => geoMissing.push(m) }),
+    geoMissing,
     history: deps.history,
     warn,
     counters: (name) => {

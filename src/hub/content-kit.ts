@@ -29,6 +29,8 @@ export interface ContentKitOptions {
   resolveData(entry: DataFileEntry): string;
   /** Opened GeoIP databases (GeoIpCity/GeoIpASN/IpToRange and the GeoIP helpers); none when absent. */
   geo?: GeoIpDatabases;
+  /** Why a GeoIP database is missing: warned once, and only when some content uses a GeoIP method. */
+  geoMissing?: readonly string[];
   /** GetDecisionsCount and friends read it. */
   history?: DecisionHistory;
   warn(message: string, where: string): void;
@@ -47,6 +49,25 @@ export interface ContentKit {
 
 const noCounters = (): NodeCounters => ({ hits: 0, ok: 0, ko: 0 });
 
+/** The enrichers by method name; looking up one of `watched` the first time calls `onFirstUse`. */
+class EnricherTable extends Map<string, Enricher> {
+  private used = false;
+  constructor(
+    private readonly watched: ReadonlySet<string>,
+    private readonly onFirstUse: () => void,
+  ) {
+    super();
+  }
+
+  override get(name: string): Enricher | undefined {
+    if (!this.used && this.watched.has(name)) {
+      this.used = true;
+      this.onFirstUse();
+    }
+    return super.get(name);
+  }
+}
+
 export function createContentKit(o: ContentKitOptions): ContentKit {
   const dataFiles = new DataFiles({ resolve: (entry) => o.resolveData(entry), warn: (m) => o.warn(m, 'data files') });
   const stash = new Stash({ clock: o.clock, warn: (m) => o.warn(m, 'stash') });
@@ -57,8 +78,13 @@ export function createContentKit(o: ContentKitOptions): ContentKit {
   };
   const compile = (source: string, variables: readonly string[] = ['evt']): CompiledExpr =>
     compileExpr(source, { variables, functions: helpers, regex: compileRegex, fieldReader: eventFieldReader, clock: o.clock });
-  const enrichers = new Map<string, Enricher>([['ParseDate', createDateParseEnricher(o.clock)]]);
-  if (o.geo) for (const [name, e] of createGeoIpEnrichers(o.geo)) enrichers.set(name, e);
+  // The GeoIP methods say once that their database is missing, when some content asks for them.
+  const geoEnrichers = o.geo ? createGeoIpEnrichers(o.geo) : new Map<string, Enricher>();
+  const enrichers = new EnricherTable(o.geoMissing && o.geoMissing.length > 0 ? new Set(geoEnrichers.keys()) : new Set(), () => {
+    for (const m of o.geoMissing ?? []) o.warn(m, 'geoip');
+  });
+  enrichers.set('ParseDate', createDateParseEnricher(o.clock));
+  for (const [name, e] of geoEnrichers) enrichers.set(name, e);
   const library = o.library;
   const nodeDeps: NodeBuildDeps = {
     compileExpr: (source) => compile(source),
