@@ -83,6 +83,8 @@ export class DataFiles {
   private readonly answers = new Map<string, Map<string, boolean>>();
 
   private testRemembered(name: string, set: RegexpSet, s: string): boolean {
+    // Most inputs hold none of the literals the patterns need: answered by one scan, not remembered.
+    if (!set.mayMatch(s)) return false;
     let memo = this.answers.get(name);
     if (memo === undefined) this.answers.set(name, (memo = new Map()));
     let v = memo.get(s);

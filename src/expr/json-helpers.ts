@@ -41,6 +41,8 @@ const PATHS_KEPT = 1024;
 
 export function jsonHelpers(): Record<string, ExprFunction> {
   const paths = new Map<string, readonly string[]>();
+  /** JsonExtract answers on short documents, by path then document (bounded). */
+  const memo = new Map<string, Map<string, string>>();
   const path = (target: string): readonly string[] => {
     let keys = paths.get(target);
     if (keys === undefined) {
@@ -58,7 +60,25 @@ export function jsonHelpers(): Record<string, ExprFunction> {
   };
   // Hot path (statics of JSON log parsers, per line): fixed parameters, the path split once.
   return {
-    JsonExtract: (blob?: unknown, target?: unknown) => extract(str('JsonExtract', blob), path(str('JsonExtract', target))),
+    JsonExtract: (blob?: unknown, target?: unknown) => {
+      const b = str('JsonExtract', blob);
+      const t = str('JsonExtract', target);
+      // Short documents (list entries such as `{"uri": …, "cve": …}` read on every line) are
+      // remembered; a log line's JSON is read afresh.
+      if (b.length > 512) return extract(b, path(t));
+      let byBlob = memo.get(t);
+      if (byBlob === undefined) {
+        if (memo.size >= 64) memo.clear();
+        memo.set(t, (byBlob = new Map()));
+      }
+      let v = byBlob.get(b);
+      if (v === undefined) {
+        v = extract(b, path(t));
+        if (byBlob.size >= 4096) byBlob.clear();
+        byBlob.set(b, v);
+      }
+      return v;
+    },
     /** Its Go signature is variadic, but only the first key is used (params[1]). */
     JsonExtractUnescape: (...a: unknown[]) => {
       const blob = str('JsonExtractUnescape', a[0]);

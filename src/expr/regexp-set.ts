@@ -104,6 +104,11 @@ export class RegexpSet {
     this.buildParts(sources.slice(mid), indexes.slice(mid), patterns);
   }
 
+  /** False only when `s` holds none of the literals every pattern needs (no pattern can match). */
+  mayMatch(s: string): boolean {
+    return this.prefilter === undefined || this.prefilter.test(s);
+  }
+
   /** Whether any pattern matches somewhere in `s` (Go's MatchString on each, or-ed). */
   test(s: string): boolean {
     if (this.prefilter !== undefined && !this.prefilter.test(s)) return false;
