@@ -12,6 +12,7 @@
 
 import { foldOrbit } from './case-fold.js';
 import { cleanRanges, clipRanges, MAX_RUNE, negateRanges, type RangeList } from './char-class.js';
+import { orderAlternatives } from './disjoint-branches.js';
 import { alwaysSetsCapture, forEachCapture, hasCapture, isNullable, type RegexNode } from './regex-ast.js';
 
 /** Larger emitted sources go to RE2 (Go's own limits keep real patterns far below this). */
@@ -182,7 +183,10 @@ class Emitter {
   }
 
   private alternatives(subs: readonly RegexNode[]): string {
-    return subs.map((s) => (s.kind === 'empty' ? '' : this.emit(s).src)).join('|');
+    // Branches that cannot match at the same position go smallest first (see disjoint-branches.ts).
+    return orderAlternatives(subs)
+      .map((s) => (s.kind === 'empty' ? '' : this.emit(s).src))
+      .join('|');
   }
 
   private emitRepeat(sub: RegexNode, min: number, max: number, greedy: boolean): Out {
