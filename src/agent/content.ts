@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import { HerdError, errorMessage, type Clock, type Logger } from '../core/index.js';
 import { DecisionHistory, parseProfilesText, type RuntimeProfile } from '../decisions/index.js';
 import { loadPatternDirectory, PatternLibrary } from '../grok/index.js';
-import { createContentKit, hubPaths } from '../hub/index.js';
+import { createContentKit, hubPaths, safeJoin } from '../hub/index.js';
 import {
   geoIpDataFiles,
   loadParserFile,
@@ -111,7 +111,8 @@ export function loadContent(config: HerdConfig, deps: ContentDeps): LoadedConten
   const kit = createContentKit({
     clock: deps.clock,
     library,
-    resolveData: (entry) => join(hub.data, entry.dest_file),
+    // dest_file comes from content: it may not lead out of the data directory.
+    resolveData: (entry) => safeJoin(hub.data, entry.dest_file, 'data file'),
     geo: openGeoIpDatabases({ ...geoIpDataFiles(hub.data), warn: (m) => geoMissing.push(m) }),
     geoMissing,
     history: deps.history,

@@ -41,3 +41,4 @@ describe('createContentKit', () => {
     expect(warnings[1]).toMatch(/GeoLite2-ASN\.mmdb is missing/);
   });
 });
+

@@ -21,6 +21,7 @@ import {
 } from '../../parse/index.js';
 import { BucketEngine, loadScenarioFile, type Overflow, type RuntimeScenario } from '../../scenarios/index.js';
 import { createContentKit } from '../content-kit.js';
+import { safeJoin } from '../hub-paths.js';
 import { runAssertFile, type AssertFailure } from './assert-file.js';
 import { ParserDump } from './parser-dump.js';
 import { orderOverflows, overflowResult, type OverflowResult } from './scenario-dump.js';
@@ -116,7 +117,7 @@ export function dataPathOf(entry: DataFileEntry, dir: string | undefined): strin
       // not a URL: fall back to dest_file
     }
   }
-  return join(base, entry.dest_file);
+  return safeJoin(base, entry.dest_file, 'data file');
 }
 
 function byBase(a: string, b: string): number {
