@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { createReadStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CORPUS_FILES, writeCorpus } from './generator/index.js';
+import { baseline, median } from './replay-baseline.js';
 import { placeNamedSection } from './lapi-compare/report.js';
 
 /**
@@ -46,29 +46,11 @@ function log(msg: string): void {
   process.stderr.write(`[bench:hub] ${msg}\n`);
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
 
 function herd(argv: string[]): string {
   return execFileSync(process.execPath, [HERD, ...argv], { env: { ...process.env, HERD_LOG_LEVEL: 'error' }, maxBuffer: 1 << 26 }).toString();
 }
 
-async function baseline(file: string): Promise<number> {
-  const re = /^(\S+) \S+ \S+ \[([^\]]+)\] "(\S+) (\S+)[^"]*" (\d+)/;
-  const started = performance.now();
-  let n = 0;
-  let matched = 0;
-  const rl = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
-  for await (const line of rl) {
-    n++;
-    if (re.exec(line)) matched++;
-  }
-  if (matched < 0) throw new Error('unreachable');
-  return n / ((performance.now() - started) / 1000);
-}
 
 function replay(dataDir: string, config: string, file: string, type: string): { lines: number; seconds: number; alerts: number } {
   rmSync(join(dataDir, 'herd.db'), { force: true });

@@ -1,12 +1,12 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { createReadStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { evaluateDetection, type DetectionReport } from './detection-eval.js';
 import { CORPUS_FILES, writeCorpus } from './generator/index.js';
+import { baseline, median } from './replay-baseline.js';
 
 /**
  * `npm run bench`: generates the labelled corpus (1,000,000 nginx lines, 500,000 sshd lines by
@@ -38,31 +38,11 @@ const runs = Number(args.runs);
 const seed = Number(args.seed);
 const work = args.work!;
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
 
 function log(msg: string): void {
   process.stderr.write(`[bench] ${msg}\n`);
 }
 
-/** Plain Node.js: stream the file line by line and run one regex on each line. */
-async function baseline(file: string): Promise<number> {
-  const re = /^(\S+) \S+ \S+ \[([^\]]+)\] "(\S+) (\S+)[^"]*" (\d+)/;
-  const started = performance.now();
-  let n = 0;
-  let matched = 0;
-  const rl = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
-  for await (const line of rl) {
-    n++;
-    if (re.exec(line)) matched++;
-  }
-  const seconds = (performance.now() - started) / 1000;
-  if (matched < 0) throw new Error('unreachable');
-  return n / seconds;
-}
 
 function replayOnce(file: string, type: string, dataDir: string): { lines: number; seconds: number } {
   rmSync(dataDir, { recursive: true, force: true });

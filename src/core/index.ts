@@ -20,3 +20,4 @@ export {
   yOptStringList,
   yAny,
 } from './yaml-documents.js';
+export { dataEntrySchema, type DataEntryConfig } from './data-entry.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { dataEntrySchema, type DataEntryConfig } from '../core/index.js';
 import { yOptBool, yOptInt, yOptString, yOptStringList, yString } from '../core/yaml-documents.js';
 
 /**
@@ -53,18 +54,8 @@ export const whitelistSchema = z
 export type WhitelistConfig = z.infer<typeof whitelistSchema>;
 
 /** A data file the node's expressions read (CrowdSec's DataProvider); `cache`… tune RegexpInFile's cache. */
-export const dataSchema = z
-  .object({
-    source_url: yOptString(),
-    dest_file: yOptString(),
-    type: yOptString(),
-    cache: yOptBool(),
-    strategy: yOptString(),
-    size: yOptInt(),
-    ttl: yOptString(),
-  })
-  .strict();
-export type DataConfig = z.infer<typeof dataSchema>;
+export const dataSchema = dataEntrySchema;
+export type DataConfig = DataEntryConfig;
 
 export interface NodeConfig {
   format?: string;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { YamlScalar, yAny, yOptBool, yOptInt, yOptNumber, yOptString, yOptStringList } from '../core/index.js';
+import { dataEntrySchema, YamlScalar, yAny, yOptBool, yOptInt, yOptNumber, yOptString, yOptStringList, type DataEntryConfig } from '../core/index.js';
 
 /**
  * The YAML shape of a scenario, with exactly the keys CrowdSec's decoder accepts (it is strict: an
@@ -8,18 +8,8 @@ import { YamlScalar, yAny, yOptBool, yOptInt, yOptNumber, yOptString, yOptString
  */
 
 /** One `data:` entry (types.DataSource / enrichment.DataProvider). */
-export const scenarioDataSchema = z
-  .object({
-    source_url: yOptString(),
-    dest_file: yOptString(),
-    type: yOptString(),
-    cache: yOptBool(),
-    strategy: yOptString(),
-    size: yOptInt(),
-    ttl: yOptString(),
-  })
-  .strict();
-export type ScenarioDataConfig = z.infer<typeof scenarioDataSchema>;
+export const scenarioDataSchema = dataEntrySchema;
+export type ScenarioDataConfig = DataEntryConfig;
 
 /** One `bayesian_conditions:` entry (RawBayesianCondition). */
 export const bayesianConditionSchema = z
