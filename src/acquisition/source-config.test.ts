@@ -3,22 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { HerdError } from '../core/index.js';
 import { FileSource } from './file-source.js';
 import { JournaldSource } from './journald-source.js';
 import { SyslogSource } from './syslog-source.js';
 import { createSource, parseAcquisition, parseDuration } from './source-config.js';
 import { Consumer, waitFor } from './test-kit.js';
-
-function errorOf(fn: () => unknown): HerdError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof HerdError) return err;
-    throw err;
-  }
-  throw new Error('no error');
-}
+import { herdErrorOf } from '../../test/support/herd-error.js';
 
 describe('parseAcquisition', () => {
   it("reads CrowdSec's acquis.yaml entries for file, journalctl and syslog", () => {
@@ -46,25 +36,25 @@ labels:
   });
 
   it('names an unknown key and lists the valid ones', () => {
-    const e = errorOf(() => parseAcquisition({ source: 'file', filname: '/x.log', filenames: ['/x.log'], labels: { type: 'x' } }, 'acquis.yaml:3'));
+    const e = herdErrorOf(() => parseAcquisition({ source: 'file', filname: '/x.log', filenames: ['/x.log'], labels: { type: 'x' } }, 'acquis.yaml:3'));
     expect(e.code).toBe('HERD_ACQUIS_CONFIG');
     expect(e.message).toMatch(/^acquis\.yaml:3: file source: unknown key 'filname' \(a file source accepts source, filenames, filename,/);
   });
 
   it('names the key with a wrong value', () => {
-    expect(errorOf(() => parseAcquisition({ source: 'syslog', listen_port: 'abc', labels: { type: 'syslog' } })).message).toMatch(/key 'listen_port'/);
-    expect(errorOf(() => parseAcquisition({ source: 'syslog', protocol: 'sctp', labels: { type: 'syslog' } })).message).toMatch(/key 'protocol'/);
-    expect(errorOf(() => parseAcquisition({ source: 'file', filenames: ['/a'], poll_interval: 'soon', labels: { type: 'x' } })).message).toMatch(/key 'poll_interval': 'soon' is not a duration/);
-    expect(errorOf(() => parseAcquisition({ source: 'journalctl', labels: { type: 'syslog' } })).message).toMatch(/key 'journalctl_filter'/);
+    expect(herdErrorOf(() => parseAcquisition({ source: 'syslog', listen_port: 'abc', labels: { type: 'syslog' } })).message).toMatch(/key 'listen_port'/);
+    expect(herdErrorOf(() => parseAcquisition({ source: 'syslog', protocol: 'sctp', labels: { type: 'syslog' } })).message).toMatch(/key 'protocol'/);
+    expect(herdErrorOf(() => parseAcquisition({ source: 'file', filenames: ['/a'], poll_interval: 'soon', labels: { type: 'x' } })).message).toMatch(/key 'poll_interval': 'soon' is not a duration/);
+    expect(herdErrorOf(() => parseAcquisition({ source: 'journalctl', labels: { type: 'syslog' } })).message).toMatch(/key 'journalctl_filter'/);
   });
 
   it('requires a type label, filenames, absolute paths, and a known source', () => {
-    expect(errorOf(() => parseAcquisition({ source: 'file', filenames: ['/a'], labels: {} })).message).toMatch(/key 'labels': needs a 'type' label/);
-    expect(errorOf(() => parseAcquisition({ source: 'file', labels: { type: 'x' } })).message).toMatch(/key 'filenames': needs filenames/);
-    expect(errorOf(() => parseAcquisition({ source: 'file', filenames: ['logs/*.log'], labels: { type: 'x' } })).message).toMatch(/key 'filenames': .*not an absolute path/);
-    expect(errorOf(() => parseAcquisition({ source: 'kafka', labels: { type: 'x' } })).message).toMatch(/key 'source' 'kafka' is not supported/);
-    expect(errorOf(() => parseAcquisition({ labels: { type: 'x' } })).message).toMatch(/key 'source' is missing/);
-    expect(errorOf(() => parseAcquisition('file')).code).toBe('HERD_ACQUIS_CONFIG');
+    expect(herdErrorOf(() => parseAcquisition({ source: 'file', filenames: ['/a'], labels: {} })).message).toMatch(/key 'labels': needs a 'type' label/);
+    expect(herdErrorOf(() => parseAcquisition({ source: 'file', labels: { type: 'x' } })).message).toMatch(/key 'filenames': needs filenames/);
+    expect(herdErrorOf(() => parseAcquisition({ source: 'file', filenames: ['logs/*.log'], labels: { type: 'x' } })).message).toMatch(/key 'filenames': .*not an absolute path/);
+    expect(herdErrorOf(() => parseAcquisition({ source: 'kafka', labels: { type: 'x' } })).message).toMatch(/key 'source' 'kafka' is not supported/);
+    expect(herdErrorOf(() => parseAcquisition({ labels: { type: 'x' } })).message).toMatch(/key 'source' is missing/);
+    expect(herdErrorOf(() => parseAcquisition('file')).code).toBe('HERD_ACQUIS_CONFIG');
   });
 
   it('reads Go-style durations', () => {

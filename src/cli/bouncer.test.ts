@@ -1,23 +1,12 @@
 import { Command } from 'commander';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { HerdError } from '../core/index.js';
 import { explicitFlags, nftablesOptionsFrom, nginxOptionsFrom, registerBouncer, type BouncerConfigFile } from './bouncer.js';
+import { herdErrorOf } from '../../test/support/herd-error.js';
 
 const SEED = { seed: 20260301 };
 const API = { apiUrl: 'http://127.0.0.1:8080/', apiKey: 'a-bouncer-key-of-some-length' };
 const yaml = (text: string, path = '/etc/herd/bouncer.yaml'): BouncerConfigFile => ({ path, text });
-
-/** The HerdError a setup throws (fails the test when it does not throw one). */
-function errorOf(run: () => unknown): HerdError {
-  try {
-    run();
-  } catch (err) {
-    if (err instanceof HerdError) return err;
-    throw err;
-  }
-  throw new Error('expected a HerdError');
-}
 
 /** The flags commander records for argv, as the command's action sees them. */
 async function parsedFlags(command: 'nftables' | 'nginx', argv: string[]): Promise<{ flags: Record<string, unknown>; config?: string }> {
@@ -138,7 +127,7 @@ prometheus:
     expect(setup.logLevel).toBe('info');
     expect(setup.warnings.map((w) => w.split(': ')[1]!.split(' ')[0])).toEqual(['log_mode', 'log_dir', 'disable_ipv6', 'deny_action', 'nftables', 'prometheus']);
     expect(setup.warnings[0]).toMatch(/^\/etc\/herd\/bouncer\.yaml:3: log_mode is a CrowdSec/);
-    const iptables = errorOf(() => nftablesOptionsFrom(API, yaml('mode: iptables\n')));
+    const iptables = herdErrorOf(() => nftablesOptionsFrom(API, yaml('mode: iptables\n')));
     expect(iptables.message).toMatch(/^\/etc\/herd\/bouncer\.yaml:1: mode: 'iptables'.*nftables only/);
   });
 
@@ -151,9 +140,9 @@ prometheus:
     const file = yaml('ca_cert_path: ca.pem\ncert_path: tls/me.pem\n');
     const { options } = nftablesOptionsFrom({ ...API, keyPath: 'me.key' }, file, { readFile, cwd: '/srv' });
     expect(options.tls).toEqual({ ca: 'CA', cert: 'CERT', key: 'KEY' });
-    const missing = errorOf(() => nftablesOptionsFrom({ ...API, caCertPath: 'nope.pem' }, null, { readFile, cwd: '/srv' }));
+    const missing = herdErrorOf(() => nftablesOptionsFrom({ ...API, caCertPath: 'nope.pem' }, null, { readFile, cwd: '/srv' }));
     expect(missing.message).toContain("--ca-cert-path: cannot read '/srv/nope.pem'");
-    expect(errorOf(() => nftablesOptionsFrom({ ...API, certPath: '/srv/me.key' }, null, { readFile })).message).toMatch(/^--cert-path: needs key_path/);
+    expect(herdErrorOf(() => nftablesOptionsFrom({ ...API, certPath: '/srv/me.key' }, null, { readFile })).message).toMatch(/^--cert-path: needs key_path/);
   });
 });
 
@@ -178,7 +167,7 @@ describe('a bad setting stops the start with an error naming it', () => {
     ['no decision type', { ...API, types: '' }, /^--types: is empty/],
   ];
   it.each(flagCases)('nftables: %s', (_what, flags, message) => {
-    const err = errorOf(() => nftablesOptionsFrom(flags));
+    const err = herdErrorOf(() => nftablesOptionsFrom(flags));
     expect(err.code).toBe('HERD_CLI_ARG');
     expect(err.message).toMatch(message);
   });
@@ -195,7 +184,7 @@ describe('a bad setting stops the start with an error naming it', () => {
     ['broken YAML', 'api_url: "http://x\n', /^\/b\.yaml:\d: invalid YAML/],
   ];
   it.each(fileCases)('nftables file: %s', (_what, text, message) => {
-    const err = errorOf(() => nftablesOptionsFrom({ apiKey: API.apiKey }, yaml(text, '/b.yaml')));
+    const err = herdErrorOf(() => nftablesOptionsFrom({ apiKey: API.apiKey }, yaml(text, '/b.yaml')));
     expect(err.message).toMatch(message);
   });
 
@@ -210,11 +199,11 @@ describe('a bad setting stops the start with an error naming it', () => {
     ['a captcha provider without its keys', { ...API, captchaProvider: 'turnstile', captchaSiteKey: 'site' }, /^captcha_secret_key is missing: .*\$HERD_CAPTCHA_SECRET_KEY/],
   ];
   it.each(nginxCases)('nginx: %s', (_what, flags, message) => {
-    expect(errorOf(() => nginxOptionsFrom(flags)).message).toMatch(message);
+    expect(herdErrorOf(() => nginxOptionsFrom(flags)).message).toMatch(message);
   });
 
   it('nginx: a short captcha secret from the environment names the variable', () => {
-    expect(errorOf(() => nginxOptionsFrom(API, null, { env: { HERD_CAPTCHA_SECRET: 'short' } })).message).toMatch(/^\$HERD_CAPTCHA_SECRET: must be at least 16 bytes/);
+    expect(herdErrorOf(() => nginxOptionsFrom(API, null, { env: { HERD_CAPTCHA_SECRET: 'short' } })).message).toMatch(/^\$HERD_CAPTCHA_SECRET: must be at least 16 bytes/);
   });
 });
 
@@ -239,7 +228,7 @@ describe('nginxOptionsFrom', () => {
   });
 
   it("refuses the firewall bouncer's CrowdSec-only keys: this file is herd's own", () => {
-    expect(errorOf(() => nginxOptionsFrom(API, yaml('log_mode: file\n'))).message).toMatch(/unknown key 'log_mode'/);
+    expect(herdErrorOf(() => nginxOptionsFrom(API, yaml('log_mode: file\n'))).message).toMatch(/unknown key 'log_mode'/);
   });
 });
 

@@ -2,13 +2,14 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { HerdError, ManualClock } from '../core/index.js';
+import { ManualClock } from '../core/index.js';
 import { installItems } from './hub-install.js';
 import { openHub } from './hub-management.js';
 import { hubPaths } from './hub-paths.js';
 import { readHubState } from './hub-state.js';
 import { CROWDSEC_PATTERN_FILES, updateHub } from './hub-update.js';
 import { startHubServer, writeTestHub, type TestHubServer, type TestItem } from './test-kit.js';
+import { herdErrorOfAsync } from '../../test/support/herd-error.js';
 
 /**
  * The download path, against a real HTTP server on 127.0.0.1: the index, items and data files
@@ -47,16 +48,6 @@ async function setup() {
   const paths = hubPaths(join(dir, 'datadir'));
   const s = server;
   return { dir, url, server: s, paths, hubUrl: `${url}/hub` };
-}
-
-async function errorOf(run: () => Promise<unknown>): Promise<HerdError> {
-  try {
-    await run();
-  } catch (err) {
-    if (err instanceof HerdError) return err;
-    throw err;
-  }
-  throw new Error('expected a HerdError');
 }
 
 /** Files under a directory whose name says they are temporary. */
@@ -105,7 +96,7 @@ describe('hub over HTTP', () => {
   it('gives up on a server that does not answer in time, naming the URL and suggesting --hub', async () => {
     const t = await setup();
     t.server.override('hub/.index.json', { hang: true });
-    const err = await errorOf(() => updateHub({ paths: t.paths, source: { kind: 'url', url: t.hubUrl }, timeoutMs: 300, patterns: null }));
+    const err = await herdErrorOfAsync(() => updateHub({ paths: t.paths, source: { kind: 'url', url: t.hubUrl }, timeoutMs: 300, patterns: null }));
     expect(err.code).toBe('HERD_HUB_FETCH');
     expect(err.message).toBe(`cannot download ${t.hubUrl}/.index.json: no complete answer within 0.3s; check the network, or use a local copy of the hub with --hub DIR`);
     expect(existsSync(t.paths.index)).toBe(false);
@@ -125,7 +116,7 @@ describe('hub over HTTP', () => {
   it('reports an HTTP error status with the URL', async () => {
     const t = await setup();
     t.server.override('hub/.index.json', { status: 503 });
-    const err = await errorOf(() => updateHub({ paths: t.paths, source: { kind: 'url', url: t.hubUrl }, timeoutMs: 5000, patterns: null }));
+    const err = await herdErrorOfAsync(() => updateHub({ paths: t.paths, source: { kind: 'url', url: t.hubUrl }, timeoutMs: 5000, patterns: null }));
     expect(err.message).toContain(`cannot download ${t.hubUrl}/.index.json: the server answered HTTP 503; check the network, or use a local copy of the hub with --hub DIR`);
   });
 
@@ -133,7 +124,7 @@ describe('hub over HTTP', () => {
     const t = await setup();
     await t.server.close();
     server = null;
-    const err = await errorOf(() => updateHub({ paths: t.paths, source: { kind: 'url', url: t.hubUrl }, timeoutMs: 5000, patterns: null }));
+    const err = await herdErrorOfAsync(() => updateHub({ paths: t.paths, source: { kind: 'url', url: t.hubUrl }, timeoutMs: 5000, patterns: null }));
     expect(err.code).toBe('HERD_HUB_FETCH');
     expect(err.message).toMatch(new RegExp(`^cannot download ${t.hubUrl.replace(/\./g, '\\.')}/\\.index\\.json: ECONNREFUSED.*--hub DIR$`));
   });
@@ -144,7 +135,7 @@ describe('hub over HTTP', () => {
     const before = readFileSync(join(t.paths.patterns, 'ssh'), 'utf8');
     t.server.override('patterns/ssh', { status: 404 });
     writeFileSync(join(t.dir, 'patterns', 'aws'), 'AWS_CHANGED x\n');
-    const err = await errorOf(() => updateHub({ paths: t.paths, source: { kind: 'url', url: t.hubUrl }, timeoutMs: 5000, patterns: { kind: 'url', url: `${t.url}/patterns` } }));
+    const err = await herdErrorOfAsync(() => updateHub({ paths: t.paths, source: { kind: 'url', url: t.hubUrl }, timeoutMs: 5000, patterns: { kind: 'url', url: `${t.url}/patterns` } }));
     expect(err.message).toContain(`${t.url}/patterns/ssh: the server answered HTTP 404`);
     expect(readFileSync(join(t.paths.patterns, 'ssh'), 'utf8')).toBe(before);
     expect(readFileSync(join(t.paths.patterns, 'aws'), 'utf8')).not.toContain('AWS_CHANGED');
@@ -156,7 +147,7 @@ describe('hub over HTTP', () => {
     await updateHub({ paths: t.paths, source: { kind: 'url', url: t.hubUrl }, timeoutMs: 5000, patterns: null });
     const before = readFileSync(t.paths.index, 'utf8');
     t.server.override('hub/.index.json', { body: '<html>captive portal</html>' });
-    const err = await errorOf(() => updateHub({ paths: t.paths, source: { kind: 'url', url: t.hubUrl }, timeoutMs: 5000, patterns: null }));
+    const err = await herdErrorOfAsync(() => updateHub({ paths: t.paths, source: { kind: 'url', url: t.hubUrl }, timeoutMs: 5000, patterns: null }));
     expect(err.code).toBe('HERD_HUB_INDEX');
     expect(readFileSync(t.paths.index, 'utf8')).toBe(before);
   });
@@ -176,13 +167,13 @@ describe('updating from local directories', () => {
     const t = await setup();
     mkdirSync(join(t.dir, 'empty'));
     writeFileSync(join(t.dir, 'empty', 'README'), 'nothing here\n');
-    const err = await errorOf(() => updateHub({ paths: t.paths, source: { kind: 'dir', dir: join(t.dir, 'hub') }, timeoutMs: 5000, patterns: { kind: 'dir', dir: join(t.dir, 'empty') } }));
+    const err = await herdErrorOfAsync(() => updateHub({ paths: t.paths, source: { kind: 'dir', dir: join(t.dir, 'hub') }, timeoutMs: 5000, patterns: { kind: 'dir', dir: join(t.dir, 'empty') } }));
     expect(err.code).toBe('HERD_HUB_PATTERNS');
   });
 
   it('says to run update when there is no index yet', async () => {
     const t = await setup();
-    const err = await errorOf(() => openHub({ dataDir: join(t.dir, 'datadir') }, { timeoutMs: 1000 }));
+    const err = await herdErrorOfAsync(() => openHub({ dataDir: join(t.dir, 'datadir') }, { timeoutMs: 1000 }));
     expect(err.code).toBe('HERD_HUB_NO_INDEX');
     expect(err.message).toContain('run herd hub update');
   });

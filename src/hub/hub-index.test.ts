@@ -2,9 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { HerdError } from '../core/index.js';
 import { compareVersions, loadHubIndex } from './hub-index.js';
 import { buildIndex, sha256, type TestItem } from './test-kit.js';
+import { herdErrorOf } from '../../test/support/herd-error.js';
 
 const SEED = { seed: 20260412 };
 
@@ -15,16 +15,6 @@ const items: TestItem[] = [
   { type: 'collections', name: 'acme/base', versions: ['name: acme/base\n'], deps: { scenarios: ['acme/web-bf'] } },
   { type: 'collections', name: 'acme/web', versions: ['name: acme/web\n'], deps: { parsers: ['acme/web-logs'], collections: ['acme/base'], 'appsec-rules': ['acme/vpatch'] } },
 ];
-
-function errorOf(run: () => unknown): HerdError {
-  try {
-    run();
-  } catch (err) {
-    if (err instanceof HerdError) return err;
-    throw err;
-  }
-  throw new Error('expected a HerdError');
-}
 
 describe('loadHubIndex', () => {
   it('reads each item with its path, stage, latest version, digests and dependencies', () => {
@@ -64,14 +54,14 @@ describe('loadHubIndex', () => {
   });
 
   it('refuses text that is not JSON, naming where it came from', () => {
-    const err = errorOf(() => loadHubIndex('<html>502</html>', 'https://hub.example/.index.json'));
+    const err = herdErrorOf(() => loadHubIndex('<html>502</html>', 'https://hub.example/.index.json'));
     expect(err.code).toBe('HERD_HUB_INDEX');
     expect(err.message).toMatch(/^https:\/\/hub\.example\/\.index\.json: the hub index is not valid JSON/);
   });
 
   it('refuses JSON that is not an index', () => {
-    expect(errorOf(() => loadHubIndex('[1,2]', 'x')).code).toBe('HERD_HUB_INDEX');
-    expect(errorOf(() => loadHubIndex('{"parsers": [1]}', 'x')).message).toContain("'parsers' must be an object");
+    expect(herdErrorOf(() => loadHubIndex('[1,2]', 'x')).code).toBe('HERD_HUB_INDEX');
+    expect(herdErrorOf(() => loadHubIndex('{"parsers": [1]}', 'x')).message).toContain("'parsers' must be an object");
   });
 });
 

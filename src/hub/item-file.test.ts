@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { HerdError } from '../core/index.js';
 import { readItemFile } from './item-file.js';
-
-function errorOf(run: () => unknown): HerdError {
-  try {
-    run();
-  } catch (err) {
-    if (err instanceof HerdError) return err;
-    throw err;
-  }
-  throw new Error('expected a HerdError');
-}
+import { herdErrorOf } from '../../test/support/herd-error.js';
 
 describe('readItemFile', () => {
   it('collects the data files of every document, once each, skipping entries without a source_url', () => {
@@ -43,19 +33,19 @@ describe('readItemFile', () => {
   });
 
   it('names the file and line of a YAML syntax error', () => {
-    const err = errorOf(() => readItemFile('name: a/b\nfilter: "x" y\nnodes: []\n', '/hub/parsers/s01-parse/a/b.yaml', 'parsers:a/b', false));
+    const err = herdErrorOf(() => readItemFile('name: a/b\nfilter: "x" y\nnodes: []\n', '/hub/parsers/s01-parse/a/b.yaml', 'parsers:a/b', false));
     expect(err.code).toBe('HERD_YAML_SYNTAX');
     expect(err.message).toMatch(/^\/hub\/parsers\/s01-parse\/a\/b\.yaml:2: invalid YAML/);
   });
 
   it('names the line of a data entry without dest_file', () => {
-    const err = errorOf(() => readItemFile('name: a/b\ndata:\n  - source_url: https://x/y\n    type: string\n', 'f.yaml', 'scenarios:a/b', false));
+    const err = herdErrorOf(() => readItemFile('name: a/b\ndata:\n  - source_url: https://x/y\n    type: string\n', 'f.yaml', 'scenarios:a/b', false));
     expect(err.code).toBe('HERD_HUB_ITEM_INVALID');
     expect(err.message).toMatch(/^f\.yaml:3: scenarios:a\/b: data\[0\]\.dest_file/);
   });
 
   it('refuses a document that is not a map', () => {
-    expect(errorOf(() => readItemFile('- a\n- b\n', 'f.yaml', 'parsers:a/b', false)).message).toBe('f.yaml:1: parsers:a/b: a document of an item file must be a map of keys');
+    expect(herdErrorOf(() => readItemFile('- a\n- b\n', 'f.yaml', 'parsers:a/b', false)).message).toBe('f.yaml:1: parsers:a/b: a document of an item file must be a map of keys');
   });
 
   it('reads the lists of a collection', () => {

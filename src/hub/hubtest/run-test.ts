@@ -22,11 +22,12 @@ import {
 import { BucketEngine, loadScenarioFile, type Overflow, type RuntimeScenario } from '../../scenarios/index.js';
 import { createContentKit } from '../content-kit.js';
 import { safeJoin } from '../hub-paths.js';
+import { mirrorPathOf } from '../hub-source.js';
 import { runAssertFile, type AssertFailure } from './assert-file.js';
 import { ParserDump } from './parser-dump.js';
 import { orderOverflows, overflowResult, type OverflowResult } from './scenario-dump.js';
 import type { HubTestConfig } from './test-config.js';
-import { resolveTestItems, type HubTestIndex, type TestItems } from './test-items.js';
+import { resolveTestItems, type TestHub, type TestItems } from './test-items.js';
 
 /**
  * Runs one hub test: installs (resolves) its items, builds the parsers, scenarios and postoverflows
@@ -35,7 +36,7 @@ import { resolveTestItems, type HubTestIndex, type TestItems } from './test-item
  */
 
 export interface HubTestEnv {
-  index: HubTestIndex;
+  hub: TestHub;
   patternsDir: string;
   /** Offline mirror of the hub's data site (`source_url` → `<dir>/<path after the host>`). */
   dataDir?: string;
@@ -106,18 +107,9 @@ function geoIpFile(dir: string | undefined, name: string): string | undefined {
  * Where a `data:` entry's file is read from in a test: the offline mirror of the hub's data site
  * (`https://hub-data.crowdsec.net/web/x.txt` → `<dir>/web/x.txt`), else `<dir>/<dest_file>`.
  */
-export function dataPathOf(entry: DataFileEntry, dir: string | undefined): string {
+function dataPathOf(entry: DataFileEntry, dir: string | undefined): string {
   const base = dir ?? '.';
-  if (entry.source_url) {
-    try {
-      const u = new URL(entry.source_url);
-      const p = join(base, decodeURIComponent(u.pathname));
-      if (p.startsWith(join(base, '/'))) return p;
-    } catch {
-      // not a URL: fall back to dest_file
-    }
-  }
-  return safeJoin(base, entry.dest_file, 'data file');
+  return entry.source_url ? mirrorPathOf(base, entry.source_url) : safeJoin(base, entry.dest_file, 'data file');
 }
 
 function byBase(a: string, b: string): number {
@@ -144,7 +136,7 @@ export interface TestRun {
 }
 
 export function replayTest(cfg: HubTestConfig, env: HubTestEnv): TestRun {
-  const items = resolveTestItems(cfg, env.index);
+  const items = resolveTestItems(cfg, env.hub);
   const content = buildContent(cfg, items, env);
   const dump = new ParserDump();
   const issues = new Issues();

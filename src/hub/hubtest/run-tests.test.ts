@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/index.js';
 import { runHubTests, type HubTestSummary } from '../index.js';
+import { writeTestHub, type TestItem } from '../test-kit.js';
 
 /**
  * `herd hubtest run` on a small hub written here: the parser dump counts failed attempts, stages
@@ -81,17 +82,19 @@ labels:
   remediation: true
 `;
 
-const index = {
-  parsers: {
-    'test/raw': { path: 'parsers/s00-raw/test/raw.yaml', stage: 's00-raw' },
-    'test/app': { path: 'parsers/s01-parse/test/app.yaml', stage: 's01-parse' },
-    'test/dates': { path: 'parsers/s02-enrich/test/dates.yaml', stage: 's02-enrich' },
+const ITEMS: TestItem[] = [
+  { type: 'parsers', name: 'test/raw', stage: 's00-raw', versions: [RAW] },
+  { type: 'parsers', name: 'test/app', stage: 's01-parse', versions: [APP] },
+  { type: 'parsers', name: 'test/dates', stage: 's02-enrich', versions: [DATES] },
+  { type: 'scenarios', name: 'test/a-first', versions: [scenario('test/a-first', "evt.Meta.log_type == 'app_failed'")] },
+  { type: 'scenarios', name: 'test/b-second', versions: [scenario('test/b-second', "evt.Meta.log_type startsWith 'app_'")] },
+  {
+    type: 'collections',
+    name: 'test/all',
+    versions: ['name: test/all\n'],
+    deps: { parsers: ['test/raw', 'test/app', 'test/dates'], scenarios: ['test/a-first', 'test/b-second'] },
   },
-  scenarios: {
-    'test/a-first': { path: 'scenarios/test/a-first.yaml' },
-    'test/b-second': { path: 'scenarios/test/b-second.yaml' },
-  },
-};
+];
 
 const LOG = ['Jan 15 08:00:00 app: login failed for bob from 192.0.2.1', 'Jan 15 08:00:01 app: login ok for alice from 192.0.2.2', 'Jan 15 08:00:02 other: noise'].join('\n');
 
@@ -120,12 +123,7 @@ let summary: HubTestSummary;
 
 beforeAll(() => {
   hub = mkdtempSync(join(tmpdir(), 'herd-hubtest-'));
-  write('.index.json', JSON.stringify(index));
-  write('parsers/s00-raw/test/raw.yaml', RAW);
-  write('parsers/s01-parse/test/app.yaml', APP);
-  write('parsers/s02-enrich/test/dates.yaml', DATES);
-  write('scenarios/test/a-first.yaml', scenario('test/a-first', "evt.Meta.log_type == 'app_failed'"));
-  write('scenarios/test/b-second.yaml', scenario('test/b-second', "evt.Meta.log_type startsWith 'app_'"));
+  writeTestHub(hub, ITEMS);
   write(
     'patterns/base',
     [
@@ -172,6 +170,12 @@ beforeAll(() => {
       'results[2].Overflow.Alert.GetEventsCount() == 1',
     ].join('\n') + '\n',
   );
+  addTest(
+    'by-collection',
+    'collections:\n- test/all\nlog_file: app.log\nlog_type: app\nignore_parsers: true\n',
+    null,
+    'len(results) == 3\nresults[0].Overflow.Alert.GetScenario() == "test/b-second"\nresults[2].Overflow.Alert.GetScenario() == "test/a-first"\n',
+  );
   addTest('false-assert', CONFIG + 'ignore_parsers: true\n', null, 'len(results) == 3\nresults[0].Overflow.Alert.GetScenario() == "test/nope"\n');
   addTest('broken-assert', CONFIG + 'ignore_parsers: true\n', null, 'results[7].Overflow.Alert.GetScenario() == "x"\n');
   addTest('waf', 'appsec-rules:\n- ./appsec-rules/x.yaml\nlog_file: app.log\nlog_type: appsec\n', null, null);
@@ -186,6 +190,10 @@ const byName = (n: string) => summary.tests.find((t) => t.name === n)!;
 describe('herd hubtest run', () => {
   it('passes a test whose parser dump and overflows match every assert', () => {
     expect(byName('parser-dump'), JSON.stringify(byName('parser-dump'))).toMatchObject({ status: 'passed' });
+  });
+
+  it("runs the items a collection pulls, found through the hub index's dependencies", () => {
+    expect(byName('by-collection')).toMatchObject({ status: 'passed' });
   });
 
   it('fails a test on a false assert, naming its line and the value found', () => {
@@ -205,6 +213,6 @@ describe('herd hubtest run', () => {
   });
 
   it('counts every test once', () => {
-    expect([summary.passed, summary.failed, summary.skipped]).toEqual([1, 2, 1]);
+    expect([summary.passed, summary.failed, summary.skipped]).toEqual([2, 2, 1]);
   });
 });

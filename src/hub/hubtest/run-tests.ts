@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { HerdError, type Clock } from '../../core/index.js';
 import { runHubTest, type HubTestResult } from './run-test.js';
 import { readHubTestConfig, type HubTestConfig } from './test-config.js';
-import { HubTestIndex } from './test-items.js';
+import { readTestHub } from './test-items.js';
 
 /**
  * `herd hubtest run`: finds the tests of a hub (`<hub>/.tests/<name>/config.yaml`), runs the ones
@@ -45,7 +45,7 @@ function skipReason(cfg: HubTestConfig, raw: string[]): string | null {
 }
 
 export function runHubTests(opts: HubTestRunOptions): HubTestSummary {
-  const index = HubTestIndex.read(opts.hubDir);
+  const hub = readTestHub(opts.hubDir);
   const all = listHubTests(opts.hubDir);
   const names = opts.names.length > 0 ? [...opts.names] : all;
   for (const n of names) {
@@ -60,7 +60,7 @@ export function runHubTests(opts: HubTestRunOptions): HubTestSummary {
       const reason = skipReason(cfg, cfg.rawKeys);
       result = reason
         ? { name, status: 'skipped', reason, ms: 0 }
-        : runHubTest(cfg, { index, patternsDir: opts.patternsDir, ...(opts.dataDir ? { dataDir: opts.dataDir } : {}), clock: opts.clock });
+        : runHubTest(cfg, { hub, patternsDir: opts.patternsDir, ...(opts.dataDir ? { dataDir: opts.dataDir } : {}), clock: opts.clock });
     } catch (err) {
       result = { name, status: 'failed', reason: (err as Error).message, ms: 0 };
     }

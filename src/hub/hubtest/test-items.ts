@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { HerdError } from '../../core/index.js';
+import { loadHubIndex, type HubIndex } from '../hub-index.js';
 import type { HubTestConfig } from './test-config.js';
 
 /**
@@ -21,40 +22,21 @@ export interface TestItems {
   postoverflows: StagedFile[];
 }
 
-interface IndexItem {
-  path?: string;
-  stage?: string;
-  parsers?: string[];
-  scenarios?: string[];
-  postoverflows?: string[];
-  collections?: string[];
+/** The hub a test suite runs against: its directory and its index. */
+export interface TestHub {
+  dir: string;
+  index: HubIndex;
 }
 
-type IndexKind = 'parsers' | 'scenarios' | 'postoverflows' | 'collections';
-
-/** The part of a hub's `.index.json` hubtest needs: each item's path, stage and dependencies. */
-export class HubTestIndex {
-  private constructor(
-    readonly hubDir: string,
-    private readonly data: Partial<Record<IndexKind, Record<string, IndexItem>>>,
-  ) {}
-
-  static read(hubDir: string): HubTestIndex {
-    const where = join(hubDir, '.index.json');
-    let data: unknown;
-    try {
-      data = JSON.parse(readFileSync(where, 'utf8'));
-    } catch (err) {
-      throw new HerdError('HERD_HUB_INDEX', `cannot read the hub index: ${(err as Error).message}. Give the hub directory with --hub.`, { where });
-    }
-    if (data === null || typeof data !== 'object') throw new HerdError('HERD_HUB_INDEX', 'the hub index is not a JSON object', { where });
-    return new HubTestIndex(hubDir, data as Partial<Record<IndexKind, Record<string, IndexItem>>>);
+export function readTestHub(hubDir: string): TestHub {
+  const where = join(hubDir, '.index.json');
+  let text: string;
+  try {
+    text = readFileSync(where, 'utf8');
+  } catch (err) {
+    throw new HerdError('HERD_HUB_INDEX', `cannot read the hub index: ${(err as Error).message}. Give the hub directory with --hub.`, { where });
   }
-
-  get(kind: IndexKind, name: string): IndexItem | undefined {
-    const items = this.data[kind];
-    return items && Object.prototype.hasOwnProperty.call(items, name) ? items[name] : undefined;
-  }
+  return { dir: hubDir, index: loadHubIndex(text, where) };
 }
 
 function customPath(name: string, locations: readonly string[]): string | null {
@@ -65,8 +47,8 @@ function customPath(name: string, locations: readonly string[]): string | null {
   return null;
 }
 
-export function resolveTestItems(cfg: HubTestConfig, index: HubTestIndex): TestItems {
-  const locations = [index.hubDir, cfg.dir];
+export function resolveTestItems(cfg: HubTestConfig, hub: TestHub): TestItems {
+  const locations = [hub.dir, cfg.dir];
   const out: TestItems = { parsers: [], scenarios: [], postoverflows: [] };
   const seen = new Set<string>();
   const missing = (kind: string, name: string): never => {
@@ -75,10 +57,10 @@ export function resolveTestItems(cfg: HubTestConfig, index: HubTestIndex): TestI
     });
   };
   const staged = (kind: 'parsers' | 'postoverflows', name: string): void => {
-    const item = index.get(kind, name);
+    const item = hub.index.get(kind, name);
     let file: StagedFile;
-    if (item?.path) {
-      file = { path: join(index.hubDir, item.path), stage: item.stage ?? basename(dirname(dirname(item.path))) };
+    if (item) {
+      file = { path: join(hub.dir, item.path), stage: item.stage! };
     } else {
       const p = customPath(name, locations) ?? missing(kind.slice(0, -1), name);
       file = { path: p, stage: basename(dirname(dirname(p))) };
@@ -88,23 +70,21 @@ export function resolveTestItems(cfg: HubTestConfig, index: HubTestIndex): TestI
     out[kind].push(file);
   };
   const scenario = (name: string): void => {
-    const item = index.get('scenarios', name);
-    const p = item?.path ? join(index.hubDir, item.path) : (customPath(name, locations) ?? missing('scenario', name));
+    const item = hub.index.get('scenarios', name);
+    const p = item ? join(hub.dir, item.path) : (customPath(name, locations) ?? missing('scenario', name));
     if (seen.has(p)) return;
     seen.add(p);
     out.scenarios.push(p);
   };
-  const collection = (name: string, stack: string[]): void => {
-    if (stack.includes(name)) return;
-    const item = index.get('collections', name) ?? missing('collection', name);
-    for (const p of item.parsers ?? []) staged('parsers', p);
-    for (const s of item.scenarios ?? []) scenario(s);
-    for (const p of item.postoverflows ?? []) staged('postoverflows', p);
-    for (const c of item.collections ?? []) collection(c, [...stack, name]);
-  };
   for (const p of cfg.parsers) staged('parsers', p);
   for (const s of cfg.scenarios) scenario(s);
   for (const p of cfg.postoverflows) staged('postoverflows', p);
-  for (const c of cfg.collections) collection(c, []);
+  for (const c of cfg.collections) {
+    if (!hub.index.get('collections', c)) missing('collection', c);
+    for (const it of hub.index.closure('collections', c).items) {
+      if (it.type === 'parsers' || it.type === 'postoverflows') staged(it.type, it.name);
+      else if (it.type === 'scenarios') scenario(it.name);
+    }
+  }
   return out;
 }
