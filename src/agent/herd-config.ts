@@ -181,6 +181,7 @@ export function loadHerdConfig(opts: { configFile?: string; dataDir?: string }):
   const builtin = builtinContentDir();
   const contentDirs = [...(file.content?.builtin === false ? [] : [builtin]), ...(file.content?.dirs ?? []).map(rel)];
   const dataDir = resolve(opts.dataDir ?? (file.data_dir ? rel(file.data_dir) : process.env.HERD_DATA_DIR ?? DEFAULT_DATA_DIR));
+  const hubPatterns = hubPaths(dataDir).patterns;
   return {
     dataDir,
     contentDirs,
@@ -188,7 +189,7 @@ export function loadHerdConfig(opts: { configFile?: string; dataDir?: string }):
     // against its definitions; herd's own patterns add what it lacks.
     patternsDirs: file.patterns_dirs
       ? file.patterns_dirs.map(rel)
-      : [...(existsSync(hubPaths(dataDir).patterns) ? [hubPaths(dataDir).patterns] : []), join(builtin, 'patterns')],
+      : [...(existsSync(hubPatterns) ? [hubPatterns] : []), join(builtin, 'patterns')],
     hub: { enabled: file.hub?.enabled !== false, url: file.hub?.url ?? null },
     acquisition: file.acquisition ?? [],
     profilesFile: file.profiles ? rel(file.profiles) : join(builtin, 'profiles', 'profiles.yaml'),

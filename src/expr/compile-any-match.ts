@@ -10,6 +10,7 @@
 import type { BinaryNode, BuiltinNode, Node } from './ast.js';
 import { LiteralAutomaton } from '../grok/index.js';
 import { compilePredicateBuiltin } from './compile-predicates.js';
+import { isPureNode } from './pure-nodes.js';
 import { dynamic, type Compiled, type CompilerContext, type Eval, type Frame } from './compile-types.js';
 import type { ExprFunction } from './values.js';
 
@@ -22,7 +23,6 @@ interface Shape {
   itemFn: ExprFunction | null;
 }
 
-const SAFE_BUILTINS = new Set(['lower', 'upper', 'trim', 'trimPrefix', 'trimSuffix', 'string', 'len']);
 
 function isItem(c: CompilerContext, n: Node): { fn: ExprFunction | null } | null {
   if (n.type === 'Pointer' && n.name === '') return { fn: null };
@@ -31,49 +31,6 @@ function isItem(c: CompilerContext, n: Node): { fn: ExprFunction | null } | null
     if (fn !== undefined && fn.pure === true) return { fn };
   }
   return null;
-}
-
-/**
- * A side-effect-free expression over the environment (and `#` when `pointer` is true): member reads,
- * literals, comparisons and logic, and calls of pure helpers. Evaluating it again on the same inputs
- * gives the same value.
- */
-export function isPureNode(c: CompilerContext, n: Node, pointer: boolean): boolean {
-  switch (n.type) {
-    case 'String':
-    case 'Integer':
-    case 'Float':
-    case 'Bool':
-    case 'Nil':
-    case 'Identifier':
-      return true;
-    case 'Pointer':
-      return pointer && n.name === '';
-    case 'Member':
-      return !n.method && isPureNode(c, n.node, pointer) && isPureNode(c, n.property, pointer);
-    case 'Chain':
-      return isPureNode(c, n.node, pointer);
-    case 'Unary':
-      return isPureNode(c, n.node, pointer);
-    case 'Binary':
-      return isPureNode(c, n.left, pointer) && isPureNode(c, n.right, pointer);
-    case 'Array':
-      return n.nodes.every((x) => isPureNode(c, x, pointer));
-    case 'Call': {
-      if (n.callee.type !== 'Identifier') return false;
-      const fn = c.functionNamed(n.callee.name);
-      return fn !== undefined && fn.pure === true && n.args.every((a) => isPureNode(c, a, pointer));
-    }
-    case 'Builtin':
-      return SAFE_BUILTINS.has(n.name) && n.args.every((a) => isPureNode(c, a, pointer));
-    default:
-      return false;
-  }
-}
-
-/** Evaluating it once per event gives what evaluating it per element would: no `#`, no side effect. */
-function isPureSubject(c: CompilerContext, n: Node): boolean {
-  return isPureNode(c, n, false);
 }
 
 function shapeOf(c: CompilerContext, node: BuiltinNode): Shape | null {
@@ -85,10 +42,10 @@ function shapeOf(c: CompilerContext, node: BuiltinNode): Shape | null {
   const op = b.op;
   if (op !== 'contains' && op !== '==' && op !== 'startsWith' && op !== 'endsWith') return null;
   const right = isItem(c, b.right);
-  if (right !== null && isPureSubject(c, b.left)) return { op, subject: b.left, itemFn: right.fn };
+  if (right !== null && isPureNode(c, b.left, false)) return { op, subject: b.left, itemFn: right.fn };
   if (op === '==') {
     const left = isItem(c, b.left);
-    if (left !== null && isPureSubject(c, b.right)) return { op, subject: b.right, itemFn: left.fn };
+    if (left !== null && isPureNode(c, b.right, false)) return { op, subject: b.right, itemFn: left.fn };
   }
   return null;
 }

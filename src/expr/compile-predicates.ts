@@ -6,7 +6,7 @@
 import type { BuiltinNode, Node } from './ast.js';
 import { dynamic, type Compiled, type CompilerContext, type Eval, type Frame } from './compile-types.js';
 import { fault, locate } from './errors.js';
-import { isPureNode } from './compile-any-match.js';
+import { isPureNode } from './pure-nodes.js';
 import { add, asBool, asString, compare } from './value-ops.js';
 import { goTypeOf, isGoMap, type StaticKind } from './values.js';
 

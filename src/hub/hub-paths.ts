@@ -44,7 +44,7 @@ export function safeJoin(base: string, rel: string, what: string): string {
   const path = resolve(base, rel);
   const r = relative(resolve(base), path);
   if (rel === '' || isAbsolute(rel) || r === '' || r === '..' || r.startsWith('..' + sep) || isAbsolute(r) || rel.includes('\0')) {
-    throw new HerdError('HERD_HUB_UNSAFE_PATH', `${what} '${rel}' would be written outside ${base}; the hub content is refused`);
+    throw new HerdError('HERD_HUB_UNSAFE_PATH', `${what} '${rel}' leads outside ${base}; the hub content is refused`);
   }
   return path;
 }
