@@ -148,3 +148,17 @@ describe('loadPatternDirectory', () => {
     expect(codeOf(() => loadPatternDirectory(join(dir, 'missing')))).toBe('HERD_GROK_PATTERN_DIR');
   });
 });
+
+describe('PatternLibrary.fork', () => {
+  it('starts with the patterns of the library it forks, and keeps what it adds to itself', () => {
+    const base = new PatternLibrary();
+    base.add('WORD', '\\w+', 'base');
+    const fork = base.fork();
+    expect(fork.add('GREETING', 'hello %{WORD}', 'pattern_syntax')).toBe(true);
+    expect(fork.has('WORD')).toBe(true);
+    expect(fork.has('GREETING')).toBe(true);
+    expect(base.has('GREETING')).toBe(false);
+    expect(fork.add('WORD', '\\d+', 'pattern_syntax')).toBe(false);
+    expect(fork.get('WORD')?.expression).toBe('\\w+');
+  });
+});

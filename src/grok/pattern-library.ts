@@ -38,6 +38,18 @@ export class PatternLibrary {
   private readonly expansions = new Map<string, GrokExpansion>();
   private readonly ignored: DuplicatePattern[] = [];
 
+  /**
+   * A library starting with this one's patterns, to which a set of content adds its own
+   * (`pattern_syntax`) without changing this one. Definitions are never replaced (the first wins),
+   * so the expansions already computed stay valid and are shared.
+   */
+  fork(): PatternLibrary {
+    const copy = new PatternLibrary();
+    for (const [k, v] of this.definitions) copy.definitions.set(k, v);
+    for (const [k, v] of this.expansions) copy.expansions.set(k, v);
+    return copy;
+  }
+
   /** Names defined more than once: the first definition was kept. */
   get duplicates(): readonly DuplicatePattern[] {
     return this.ignored;

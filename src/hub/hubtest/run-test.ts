@@ -5,7 +5,7 @@ import type { Line } from '../../acquisition/index.js';
 import { errorMessage, type Clock } from '../../core/index.js';
 import { DecisionHistory } from '../../decisions/index.js';
 import type { DataFileEntry } from '../../expr/index.js';
-import { loadPatternDirectory, PatternLibrary } from '../../grok/index.js';
+import type { PatternLibrary } from '../../grok/index.js';
 import {
   GEOIP_ASN_FILE,
   GEOIP_CITY_FILE,
@@ -37,7 +37,8 @@ import { resolveTestItems, type TestHub, type TestItems } from './test-items.js'
 
 export interface HubTestEnv {
   hub: TestHub;
-  patternsDir: string;
+  /** CrowdSec's pattern library, loaded once for all tests; each test works on a fork of it. */
+  library: PatternLibrary;
   /** Offline mirror of the hub's data site (`source_url` → `<dir>/<path after the host>`). */
   dataDir?: string;
   /** The clock year-less dates resolve against and `now()` reads. */
@@ -72,7 +73,7 @@ function overridesNode(statics: Record<string, unknown>[]): string {
 }
 
 function buildContent(cfg: HubTestConfig, items: TestItems, env: HubTestEnv): TestContent {
-  const library = loadPatternDirectory(env.patternsDir, new PatternLibrary());
+  const library = env.library.fork();
   const resolveData = (entry: DataFileEntry): string => dataPathOf(entry, env.dataDir);
   const geo = openGeoIpDatabases({ cityDb: geoIpFile(env.dataDir, GEOIP_CITY_FILE), asnDb: geoIpFile(env.dataDir, GEOIP_ASN_FILE), warn: () => {} });
   const kit = createContentKit({

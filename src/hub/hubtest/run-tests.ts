@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { HerdError, type Clock } from '../../core/index.js';
+import { loadPatternDirectory, PatternLibrary } from '../../grok/index.js';
 import { runHubTest, type HubTestResult } from './run-test.js';
 import { readHubTestConfig, type HubTestConfig } from './test-config.js';
 import { readTestHub } from './test-items.js';
@@ -46,6 +47,7 @@ function skipReason(cfg: HubTestConfig, raw: string[]): string | null {
 
 export function runHubTests(opts: HubTestRunOptions): HubTestSummary {
   const hub = readTestHub(opts.hubDir);
+  const library = loadPatternDirectory(opts.patternsDir, new PatternLibrary());
   const all = listHubTests(opts.hubDir);
   const names = opts.names.length > 0 ? [...opts.names] : all;
   for (const n of names) {
@@ -60,7 +62,7 @@ export function runHubTests(opts: HubTestRunOptions): HubTestSummary {
       const reason = skipReason(cfg, cfg.rawKeys);
       result = reason
         ? { name, status: 'skipped', reason, ms: 0 }
-        : runHubTest(cfg, { hub, patternsDir: opts.patternsDir, ...(opts.dataDir ? { dataDir: opts.dataDir } : {}), clock: opts.clock });
+        : runHubTest(cfg, { hub, library, ...(opts.dataDir ? { dataDir: opts.dataDir } : {}), clock: opts.clock });
     } catch (err) {
       result = { name, status: 'failed', reason: (err as Error).message, ms: 0 };
     }
