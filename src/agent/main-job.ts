@@ -43,7 +43,15 @@ export async function runMainJob(config: HerdConfig, opts: MainJobOptions): Prom
   let stopFlush: (() => Promise<void>) | null = null;
   try {
     const { pipeline, decide, content } = await buildEngine(config, { mode: LIVE, clock: opts.clock, logger: opts.logger, store });
-    opts.logger.info({ parsers: content.files.parsers.length, scenarios: content.scenarios.length }, 'content loaded');
+    opts.logger.info(
+      {
+        parsers: content.files.parsers.length,
+        scenarios: content.scenarios.length,
+        postoverflows: content.files.postoverflows.length,
+        hub_items_left_out: content.skipped.length,
+      },
+      'content loaded',
+    );
     if (opts.api ?? config.api.server.enable) {
       const api = await startLocalApi(config, { store, decide, clock: opts.clock, logger: opts.logger, ...(opts.listen ? { listen: opts.listen } : {}) });
       server = api.server;

@@ -196,6 +196,10 @@ export function runHubTest(cfg: HubTestConfig, env: HubTestEnv): HubTestResult {
     if (outcome.error) return done({ status: 'failed', reason: `scenario.assert ${outcome.error}` });
     failures.push(...outcome.failures.map((f) => ({ ...f, expression: `scenario.assert:${f.line}: ${f.expression}` })));
   }
-  if (failures.length > 0) return done({ status: 'failed', reason: `${failures.length} assert(s) false`, failures });
+  if (failures.length > 0) {
+    // What the content reported while the log was replayed often says why an assert is false.
+    const hint = run.issues.length > 0 ? `; first content error: ${run.issues[0]}` : '';
+    return done({ status: 'failed', reason: `${failures.length} assert(s) false${hint}`, failures });
+  }
   return done({ status: 'passed' });
 }
