@@ -239,6 +239,27 @@ class Emitter {
   }
 }
 
+/**
+ * Emits consecutive parts of one expression with one emitter: the sources, and how many JS groups
+ * the parts before each one hold, numbered as in emitJsRegex of the whole. Undefined when a part
+ * cannot be emitted.
+ */
+export function emitJsParts(parts: readonly RegexNode[], groupCount: number): { readonly sources: readonly string[]; readonly groupsBefore: readonly number[] } | undefined {
+  const emitter = new Emitter(groupCount);
+  const sources: string[] = [];
+  const groupsBefore: number[] = [];
+  try {
+    for (const part of parts) {
+      groupsBefore.push(emitter.jsGroupCount);
+      sources.push(emitter.emit(part).src);
+    }
+  } catch (err) {
+    if (err instanceof CannotEmit) return undefined;
+    throw err;
+  }
+  return { sources, groupsBefore };
+}
+
 /** Emits the JS source for a parsed Go regex with `groupCount` captures. */
 export function emitJsRegex(ast: RegexNode, groupCount: number): JsEmitResult {
   const emitter = new Emitter(groupCount);

@@ -21,6 +21,7 @@ import { emitJsRegex } from './js-regex-emit.js';
 import { emitRe2Regex } from './re2-regex-emit.js';
 import { literalCondition, prefilterTerms } from './literal-condition.js';
 import { LiteralPrefilter } from './literal-search.js';
+import { OptionalPrefixMatcher, optionalPrefixParts } from './optional-prefix.js';
 import { HerdError } from '../core/index.js';
 
 export type RegexEngine = 'v8' | 're2';
@@ -185,6 +186,8 @@ abstract class V8BaseRegex extends BaseRegex {
   /** V8 runs so far, and the number of the last slow one. */
   private v8Runs = 0;
   private lastSlowRun = -SLOW_RUN_WINDOW - 1;
+  /** For `(X c)?rest…` expressions: the faster match at position 0 (optional-prefix.ts). */
+  private readonly atStart: OptionalPrefixMatcher | undefined;
 
   constructor(
     parsed: ParsedRegex,
@@ -195,10 +198,16 @@ abstract class V8BaseRegex extends BaseRegex {
     private readonly clock: (() => number) | undefined,
     prefilter: LiteralPrefilter | undefined,
     sampleEvery: number,
+    jsGroupCount: number,
   ) {
     super(parsed, jsSource, undefined, prefilter);
     this.sampleEvery = sampleEvery;
     this.re = new RegExp(jsSource, flags);
+    const parts = optionalPrefixParts(parsed.ast, parsed.groupCount, jsSource);
+    this.atStart =
+      parts !== undefined && linearEngineRefusal(parts.prefix) === undefined && linearEngineRefusal(parts.rest) === undefined
+        ? new OptionalPrefixMatcher(parts, jsGroupCount, flags)
+        : undefined;
     if (clock !== undefined) {
       // V8 compiles a regex on its first runs (bytecode, then machine code, for one-byte and
       // two-byte strings): do it now, so that compile time is not taken for a slow run.
@@ -236,13 +245,17 @@ abstract class V8BaseRegex extends BaseRegex {
     return true;
   }
 
-  private runV8(input: string): RegExpExecArray | null {
+  private runV8(input: string): RegexMatch | null {
     const clock = this.clock;
-    if (clock === undefined || !this.timesThis(input)) return this.re.exec(input);
+    if (clock === undefined || !this.timesThis(input)) return this.execV8(input);
     const started = clock();
-    const m = this.re.exec(input);
+    const m = this.execV8(input);
     this.timed(started, clock);
     return m;
+  }
+
+  private execV8(input: string): RegexMatch | null {
+    return this.atStart?.execAtStart(input) ?? this.re.exec(input);
   }
 
   protected testUncached(input: string): boolean {
@@ -264,12 +277,12 @@ abstract class V8BaseRegex extends BaseRegex {
   }
 
   /** The JS match in Go's group numbering. */
-  protected abstract goGroups(m: RegExpExecArray): RegexMatch;
+  protected abstract goGroups(m: RegexMatch): RegexMatch;
 }
 
 /** Go groups are JS groups one to one: the exec array is returned as is. */
 class V8Regex extends V8BaseRegex {
-  protected goGroups(m: RegExpExecArray): RegexMatch {
+  protected goGroups(m: RegexMatch): RegexMatch {
     return m;
   }
 }
@@ -288,9 +301,10 @@ class V8CopiedGroupsRegex extends V8BaseRegex {
     clock: (() => number) | undefined,
     prefilter: LiteralPrefilter | undefined,
     sampleEvery: number,
+    jsGroupCount: number,
     copies: readonly (readonly number[])[],
   ) {
-    super(parsed, jsSource, flags, re2Source, clock, prefilter, sampleEvery);
+    super(parsed, jsSource, flags, re2Source, clock, prefilter, sampleEvery, jsGroupCount);
     this.copyStart = new Int32Array(parsed.groupCount + 2);
     const flat: number[] = [];
     for (let g = 1; g <= parsed.groupCount; g++) {
@@ -301,7 +315,7 @@ class V8CopiedGroupsRegex extends V8BaseRegex {
     this.copyIndex = Int32Array.from(flat);
   }
 
-  protected goGroups(m: RegExpExecArray): RegexMatch {
+  protected goGroups(m: RegexMatch): RegexMatch {
     const n = this.groupCount;
     const out = new Array<string | undefined>(n + 1);
     out[0] = m[0];
@@ -351,8 +365,8 @@ export function compileParsedRegex(parsed: ParsedRegex, options: CompileRegexOpt
         const clock = linear ? undefined : (options.clock ?? monotonicClock);
         const every = Math.max(1, options.sampleEvery ?? DEFAULT_SAMPLE_EVERY);
         return identity
-          ? new V8Regex(parsed, js.source, flags, re2Source, clock, prefilter, every)
-          : new V8CopiedGroupsRegex(parsed, js.source, flags, re2Source, clock, prefilter, every, js.copies);
+          ? new V8Regex(parsed, js.source, flags, re2Source, clock, prefilter, every, js.jsGroupCount)
+          : new V8CopiedGroupsRegex(parsed, js.source, flags, re2Source, clock, prefilter, every, js.jsGroupCount, js.copies);
       }
       reason = `V8's linear engine refuses the emitted source: ${refusal}`;
     } else {
