@@ -52,17 +52,31 @@ function shapeOf(c: CompilerContext, node: BuiltinNode): Shape | null {
 
 type Matcher = (subject: string) => boolean;
 
-function buildMatcher(op: Op, items: readonly string[]): Matcher {
+/** A list matcher, and for `contains` the same test on an ASCII string before Upper/Lower maps it. */
+interface ListMatcher {
+  readonly test: Matcher;
+  /** Undefined answer: the string is not ASCII (map it, then call `test`). */
+  readonly caseTest: ((unmapped: string) => boolean | undefined) | undefined;
+}
+
+/** `Upper(x)` / `Lower(x)` as a subject: the case and x. */
+function asciiCaseOf(c: CompilerContext, subject: Node): { kind: 'upper' | 'lower'; arg: Node } | undefined {
+  if (subject.type !== 'Call' || subject.callee.type !== 'Identifier' || subject.args.length !== 1) return undefined;
+  const kind = c.functionNamed(subject.callee.name)?.asciiCase;
+  return kind === undefined ? undefined : { kind, arg: subject.args[0]! };
+}
+
+function buildMatcher(op: Op, items: readonly string[], asciiCase: 'upper' | 'lower' | undefined): ListMatcher {
   switch (op) {
     case '==': {
       const set = new Set(items);
-      return (s) => set.has(s);
+      return { test: (s) => set.has(s), caseTest: undefined };
     }
     case 'startsWith':
     case 'endsWith':
-      return affix(items, op === 'startsWith');
+      return { test: affix(items, op === 'startsWith'), caseTest: undefined };
     case 'contains':
-      return literalContains(items);
+      return literalContains(items, asciiCase);
   }
 }
 
@@ -101,11 +115,13 @@ function affix(items: readonly string[], prefix: boolean): Matcher {
  * large, one pass over `s` looking up each pair of UTF-16 units in an index of the entries' first two units (entries of one unit in a set), then comparing only those
  * entries in place. Linear in `s` for the lists hub content uses (tens to hundreds of entries).
  */
-function literalContains(items: readonly string[]): Matcher {
-  if (items.includes('')) return () => true;
+function literalContains(items: readonly string[], asciiCase: 'upper' | 'lower' | undefined): ListMatcher {
+  if (items.includes('')) return { test: () => true, caseTest: () => true };
   // A dense automaton over the entries (one table step per character), when its size allows.
   const automaton = LiteralAutomaton.build(items.map((text) => ({ text, caseInsensitive: false })));
-  if (automaton !== undefined) return (s) => automaton.test(s);
+  if (automaton !== undefined) {
+    return { test: (s) => automaton.test(s), caseTest: asciiCase === undefined ? undefined : automaton.asciiCaseTest(asciiCase) };
+  }
   let shortest = Infinity;
   const singles = new Set<number>();
   const byPair = new Map<number, string[]>();
@@ -121,7 +137,7 @@ function literalContains(items: readonly string[]): Matcher {
     else list.push(x);
   }
   const hasSingles = singles.size > 0;
-  return (s) => {
+  const test: Matcher = (s) => {
     const n = s.length;
     if (n < shortest) return false;
     let c = s.charCodeAt(0);
@@ -135,10 +151,11 @@ function literalContains(items: readonly string[]): Matcher {
     }
     return false;
   };
+  return { test, caseTest: undefined };
 }
 
 /** The matcher of one list, or null when an entry is not a string (the loop then runs). */
-function matcherFor(op: Op, fn: ExprFunction | null, list: readonly unknown[]): Matcher | null {
+function matcherFor(op: Op, fn: ExprFunction | null, list: readonly unknown[], asciiCase: 'upper' | 'lower' | undefined): ListMatcher | null {
   const items: string[] = [];
   for (const x of list) {
     if (typeof x !== 'string') return null;
@@ -154,7 +171,7 @@ function matcherFor(op: Op, fn: ExprFunction | null, list: readonly unknown[]): 
     items.push(v);
   }
   try {
-    return buildMatcher(op, items);
+    return buildMatcher(op, items, asciiCase);
   } catch {
     return null;
   }
@@ -166,18 +183,33 @@ export function compileAnyMatch(c: CompilerContext, node: BuiltinNode): Compiled
   const loop = compilePredicateBuiltin(c, node).ev;
   const arr: Eval = c.compile(node.args[0]!).ev;
   const subject: Eval = c.compile(shape.subject).ev;
+  // `Upper(x) contains …`: an ASCII x is tested as it is, without building Upper(x).
+  const cased = shape.op === 'contains' ? asciiCaseOf(c, shape.subject) : undefined;
+  const unmapped: Eval | undefined = cased === undefined ? undefined : c.compile(cased.arg).ev;
   // One matcher per list object (File() hands out the same frozen array while the file is loaded).
-  const matchers = new WeakMap<object, Matcher | null>();
+  const matchers = new WeakMap<object, ListMatcher | null>();
   return dynamic((f: Frame) => {
     const a = arr(f);
     if (!Array.isArray(a)) return loop(f);
     let m = matchers.get(a);
     if (m === undefined) {
-      m = matcherFor(shape.op, shape.itemFn, a);
+      m = matcherFor(shape.op, shape.itemFn, a, cased?.kind);
       matchers.set(a, m);
     }
     if (m === null) return loop(f);
     if (a.length === 0) return false;
+    if (unmapped !== undefined && m.caseTest !== undefined) {
+      let x: unknown;
+      try {
+        x = unmapped(f);
+      } catch {
+        return loop(f);
+      }
+      if (typeof x === 'string') {
+        const found = m.caseTest(x);
+        if (found !== undefined) return found;
+      }
+    }
     let s: unknown;
     try {
       s = subject(f);
@@ -185,6 +217,6 @@ export function compileAnyMatch(c: CompilerContext, node: BuiltinNode): Compiled
       return loop(f); // the loop raises the same error, located as it locates it
     }
     if (typeof s !== 'string') return loop(f);
-    return m(s);
+    return m.test(s);
   }, 'bool');
 }

@@ -235,8 +235,8 @@ export function crowdsecHelpers(deps: CrowdsecHelperDeps = {}): Record<string, E
   const lower = remembered(goToLower);
   const helpers: Record<string, Helper> = {
     Atof: (...a) => atof(str('Atof', a, 0)),
-    Upper: oneString('Upper', upper),
-    Lower: oneString('Lower', lower),
+    Upper: Object.assign(oneString('Upper', upper), { asciiCase: 'upper' as const }),
+    Lower: Object.assign(oneString('Lower', lower), { asciiCase: 'lower' as const }),
     Distance: (...a) => {
       const names = ['lat1', 'long1', 'lat2', 'long2'];
       const v = names.map((nm, i) => {

@@ -79,6 +79,11 @@ export interface ExprFunction {
   readonly pure?: boolean;
   /** The exact number of arguments, checked when compiling (expr-lang's typed functions). */
   readonly arity?: number;
+  /**
+   * On a string of ASCII characters the function is ASCII case mapping (Go's Upper and Lower): list
+   * lookups may then run on the argument itself instead of building the mapped string.
+   */
+  readonly asciiCase?: 'upper' | 'lower';
 }
 
 /** Marks a helper as pure (see ExprFunction.pure). */

@@ -129,6 +129,31 @@ export class LiteralAutomaton {
     return new LiteralAutomaton(ascii, wide, delta);
   }
 
+  /**
+   * A test of `Upper(input)` (`'upper'`) or `Lower(input)` (`'lower'`) for an ASCII input, without
+   * building that string: ASCII letters take the class of their other case. Returns undefined as
+   * soon as a unit outside ASCII shows up (Go's case mapping is then not one unit for one unit in
+   * general): the caller maps the string itself and calls `test`.
+   */
+  asciiCaseTest(kind: 'upper' | 'lower'): (input: string) => boolean | undefined {
+    const mapped = new Uint8Array(128);
+    for (let u = 0; u < 128; u++) {
+      const to = kind === 'upper' && u >= 0x61 && u <= 0x7a ? u - 32 : kind === 'lower' && u >= 0x41 && u <= 0x5a ? u + 32 : u;
+      mapped[u] = this.ascii[to];
+    }
+    const delta = this.delta;
+    return (input) => {
+      let row = 0;
+      for (let i = 0, n = input.length; i < n; i++) {
+        const u = input.charCodeAt(i);
+        if (u >= 128) return undefined;
+        row = delta[row + mapped[u]];
+        if (row < 0) return true;
+      }
+      return false;
+    };
+  }
+
   // Hot path (every input of the regex): no allocation, one table step per code unit.
   test(input: string): boolean {
     const ascii = this.ascii;
