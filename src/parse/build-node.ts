@@ -7,6 +7,7 @@ import type { DataConfig, NodeConfig, StashConfig, StaticConfig } from './node-c
 import { RuntimeNode, type NodeCounters, type RuntimeStash, type RuntimeStatic } from './runtime-node.js';
 import { directFieldRead } from './field-read.js';
 import { compileTarget } from './set-target.js';
+import { mapStore } from './map-store.js';
 
 /**
  * Turns a validated node config into a RuntimeNode, compiling every expression and grok pattern
@@ -156,9 +157,9 @@ function buildStatic(
     return { kind: 'method', key: s.method, value, expr: compiled, method, setter: null, where };
   }
   if (value === null && compiled === null) fail(p, 'value or expression must be set');
-  if (s.parsed) return { kind: 'parsed', key: s.parsed, value, expr: compiled, method: null, setter: null, where };
-  if (s.meta) return { kind: 'meta', key: s.meta, value, expr: compiled, method: null, setter: null, where };
-  if (s.enriched) return { kind: 'enriched', key: s.enriched, value, expr: compiled, method: null, setter: null, where };
+  if (s.parsed) return { kind: 'parsed', key: s.parsed, value, expr: compiled, method: null, setter: mapStore('Parsed', s.parsed), where };
+  if (s.meta) return { kind: 'meta', key: s.meta, value, expr: compiled, method: null, setter: mapStore('Meta', s.meta), where };
+  if (s.enriched) return { kind: 'enriched', key: s.enriched, value, expr: compiled, method: null, setter: mapStore('Enriched', s.enriched), where };
   if (s.target) {
     const setter = compileTarget(s.target);
     if (typeof setter === 'string') {

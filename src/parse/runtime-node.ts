@@ -329,13 +329,10 @@ export function applyStatics(statics: readonly RuntimeStatic[], env: NodeEnv, is
         if (s.method !== null) s.method(value, evt);
         break;
       case 'parsed':
-        evt.Parsed[s.key] = value;
-        break;
       case 'meta':
-        evt.Meta[s.key] = value;
-        break;
       case 'enriched':
-        evt.Enriched[s.key] = value;
+        // A store of its own per key (map-store.ts).
+        s.setter!(evt, value);
         break;
       case 'target':
         if (s.setter === null || !s.setter(evt, value)) issues.report('target_error', s.where, `unable to set '${s.key}'`);

@@ -1,4 +1,5 @@
 import type { Event } from './event.js';
+import { mapStore, type MapField } from './map-store.js';
 
 /**
  * `target: evt.StrTime` statics: CrowdSec walks the Event by field names with reflection and sets
@@ -68,11 +69,7 @@ export function compileTarget(target: string): TargetSetter | string {
 
 function mapSetter(walked: string[], key: string): TargetSetter {
   if (walked.length === 1) {
-    const field = walked[0] as 'Parsed' | 'Enriched' | 'Meta' | 'Unmarshaled';
-    return (evt, value) => {
-      (evt[field] as Record<string, unknown>)[key] = value;
-      return true;
-    };
+    return mapStore(walked[0] as MapField, key);
   }
   // Line.Labels
   return (evt, value) => {
