@@ -12,6 +12,7 @@ import { registerDecisions } from './decisions.js';
 import { registerExplain } from './explain.js';
 import { registerHub } from './hub.js';
 import { registerHubtest } from './hubtest.js';
+import { registerScan } from './scan.js';
 import { registerLapi } from './lapi.js';
 import { registerMachines } from './machines.js';
 import { registerMetrics } from './metrics.js';
@@ -53,6 +54,7 @@ export function buildProgram(): Command {
   registerExplain(program);
   registerHub(program);
   registerHubtest(program);
+  registerScan(program, version());
   registerMetrics(program);
   for (const cmd of program.commands) {
     cmd.exitOverride();
