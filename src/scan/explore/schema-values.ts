@@ -132,7 +132,7 @@ const NAME_VALUES: readonly [RegExp, string][] = [
   [/phone/i, '+15555550100'],
   [/(first|given)_?name/i, 'Herd'],
   [/(last|family|sur)_?name/i, 'Scanner'],
-  [/user_?name|login/i, 'herdscan'],
+  [/^user$|user_?name|login/i, 'herdscan'],
   [/password|passwd|secret/i, 'Herd-scan-Passw0rd!'],
   [/country/i, 'FR'],
   [/currency/i, 'EUR'],
