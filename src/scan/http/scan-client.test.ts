@@ -100,6 +100,9 @@ describe('HttpScanClient', () => {
     expect((await me()).response?.status).toBe(200);
     expect(logins).toBe(2);
     expect(c.tokenOf('alice')).toBe('token-2');
+    // --safe refuses mutating requests, but not the configured login.
+    const safe = client({ safe: true, credentials: new UserCredentials([{ name: 'bob', role: 'user', auth: { login: { path: '/login', tokenPath: 'token' } } }], base) });
+    expect((await safe.send({ method: 'GET', url: new URL('/me', base).toString(), headers: {} }, { as: 'bob' })).response?.status).toBe(200);
     // Anonymous requests carry no credentials.
     expect((await c.send({ method: 'GET', url: new URL('/me', base).toString(), headers: {} })).response?.status).toBe(401);
   });

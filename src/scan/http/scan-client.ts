@@ -86,23 +86,26 @@ export class HttpScanClient implements ScanClient {
     const user = options.as ?? null;
     let creds: Credentials | null = null;
     if (user !== null && this.o.credentials !== undefined) {
-      creds = await this.o.credentials.credentials(user, (r) => this.sendRaw(r));
+      creds = await this.o.credentials.credentials(user, (r) => this.sendRaw(r, undefined, true));
       this.known.set(user, creds);
     }
     let exchange = await this.sendRaw(withCredentials(request, creds), options.timeoutMs);
     if (user !== null && creds !== null && exchange.response?.status === 401 && this.o.credentials !== undefined) {
       // Expired token: log in again once and retry.
       this.o.credentials.invalidate(user);
-      creds = await this.o.credentials.credentials(user, (r) => this.sendRaw(r));
+      creds = await this.o.credentials.credentials(user, (r) => this.sendRaw(r, undefined, true));
       this.known.set(user, creds);
       exchange = await this.sendRaw(withCredentials(request, creds), options.timeoutMs);
     }
     return exchange;
   }
 
-  /** Sends exactly this request (no credentials added), within the client's limits. */
-  async sendRaw(request: ScanRequest, timeoutMs = this.o.timeoutMs): Promise<Exchange> {
-    const refusal = this.refusal(request);
+  /**
+   * Sends exactly this request (no credentials added), within the client's limits. `login`: the
+   * request logs a configured user in, which --safe allows whatever its method.
+   */
+  async sendRaw(request: ScanRequest, timeoutMs = this.o.timeoutMs, login = false): Promise<Exchange> {
+    const refusal = this.refusal(request, login);
     if (refusal !== undefined) {
       this.stats.refused++;
       return { request, response: null, error: `refused: ${refusal}` };
@@ -120,7 +123,7 @@ export class HttpScanClient implements ScanClient {
     }
   }
 
-  private refusal(request: ScanRequest): string | undefined {
+  private refusal(request: ScanRequest, login: boolean): string | undefined {
     let url: URL;
     try {
       url = new URL(request.url);
@@ -128,7 +131,7 @@ export class HttpScanClient implements ScanClient {
       return `not a URL: ${request.url.slice(0, 200)}`;
     }
     if (url.origin !== this.o.baseUrl.origin) return `${url.origin} is outside the scanned origin ${this.o.baseUrl.origin}`;
-    if (this.o.safe && !SAFE_METHODS.has(request.method.toUpperCase())) return `${request.method} is a mutating method and --safe is on`;
+    if (this.o.safe && !login && !SAFE_METHODS.has(request.method.toUpperCase())) return `${request.method} is a mutating method and --safe is on`;
     if (!this.canSend()) return `the request budget (${this.o.budget}) is spent`;
     return undefined;
   }

@@ -185,7 +185,17 @@ async function viewerOf(deps: ServerDeps, authorization: string | undefined): Pr
   }
 }
 
+/** Sent on every answer, by both variants: the GraphQL target's flaws are GraphQL ones, not headers. */
+const SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'cache-control': 'no-store',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+};
+
 function send(reply: FastifyReply, outcome: Outcome | HttpFailure): FastifyReply {
+  reply.headers(SECURITY_HEADERS);
   if (outcome instanceof HttpFailure) {
     return reply.status(outcome.status).headers(outcome.headers).send({ errors: [outcome.error] });
   }
