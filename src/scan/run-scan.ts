@@ -6,16 +6,16 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { HerdError } from '../core/index.js';
 import type { Check, CheckContext, FindingInput, KnownResource, Sample } from './check.js';
-import type { CheckInfo, Exchange, Finding, ScanApi, ScanResult } from './model.js';
+import type { CheckInfo, Exchange, Finding, RestApi, ScanApi, ScanResult } from './model.js';
 import { HttpScanClient } from './http/scan-client.js';
 import { UserCredentials, type UserConfig } from './auth/credentials.js';
 import { CanaryServer } from './oob/canary-server.js';
 import { loadOpenApi, parseSpecText } from './spec/openapi-load.js';
 import { discoverSpec } from './spec/discover.js';
 import { apiRoot } from './explore/build-request.js';
-import { exploreRest } from './explore/explore-rest.js';
+import { exploreRest, parseJson } from './explore/explore-rest.js';
 import { redactExchange } from './redact.js';
-import { graphqlSupport } from './graphql-support.js';
+import { exploreGraphql, loadGraphqlApi } from './graphql/index.js';
 
 export interface ScanOptions {
   /** The running API's base URL; its origin is the only one requests go to. */
@@ -92,8 +92,9 @@ export async function runScan(o: ScanOptions): Promise<ScanResult> {
     if (api.kind === 'rest') {
       const root = apiRoot(baseUrl, api.servers);
       ({ samples, resources } = await exploreRest({ api, root, client, users, safe: o.safe ?? false, onProgress: () => progress('exploring') }));
+      addLoginSamples(api, root, credentials, samples);
     } else {
-      ({ samples, resources } = await graphqlSupport.explore({ api, baseUrl, client, users, safe: o.safe ?? false }));
+      ({ samples, resources } = await exploreGraphql({ api, baseUrl, client, users: o.users.map((u) => ({ name: u.name, role: u.role })), safe: o.safe ?? false, log }));
     }
     log('explored', { samples: [...samples.values()].reduce((n, l) => n + l.length, 0), resources: resources.length });
     const applicable = o.checks.filter((c) => c.appliesTo === 'any' || c.appliesTo === api.kind);
@@ -134,14 +135,15 @@ export async function runScan(o: ScanOptions): Promise<ScanResult> {
 }
 
 async function loadApi(o: ScanOptions, baseUrl: URL, client: HttpScanClient): Promise<ScanApi> {
-  if (o.graphql !== undefined) return graphqlSupport.load({ client, baseUrl, ...o.graphql });
+  const users = o.users.map((u) => u.name);
+  if (o.graphql !== undefined) return loadGraphqlApi({ client, baseUrl, users, ...o.graphql });
   if (o.openapi !== undefined) {
     const text = await readSpec(o.openapi, client);
     return loadOpenApi(parseSpecText(text, o.openapi), o.openapi);
   }
   const found = await discoverSpec(client, baseUrl);
   if (found?.kind === 'openapi') return loadOpenApi(parseSpecText(found.text, found.url), found.url);
-  if (found?.kind === 'graphql') return graphqlSupport.load({ client, baseUrl, endpoint: found.endpoint });
+  if (found?.kind === 'graphql') return loadGraphqlApi({ client, baseUrl, users, endpoint: found.endpoint });
   throw new HerdError(
     'HERD_SCAN_NO_SPEC',
     `no OpenAPI document or GraphQL endpoint found at the usual places of ${baseUrl.origin}; give --openapi FILE|URL or --graphql ENDPOINT`,
@@ -161,6 +163,24 @@ async function readSpec(location: string, client: HttpScanClient): Promise<strin
     return await readFile(location, 'utf8');
   } catch (err) {
     throw new HerdError('HERD_SCAN_SPEC_UNREADABLE', `${location}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+/**
+ * The users' logins are real, successful requests of the API's login operation (exploration does
+ * not call it: it would need credentials it cannot make up): they become its samples, sent without
+ * credentials.
+ */
+function addLoginSamples(api: RestApi, root: URL, credentials: UserCredentials, samples: Map<string, Sample[]>): void {
+  for (const exchange of credentials.logins.values()) {
+    const url = new URL(exchange.request.url);
+    const op = api.operations.find((x) => x.method === exchange.request.method.toUpperCase() && `${root.pathname.replace(/\/$/, '')}${x.path}` === url.pathname);
+    const res = exchange.response;
+    if (op === undefined || res === null) continue;
+    const list = samples.get(op.id) ?? [];
+    if (list.length >= 2) continue;
+    list.push({ operation: op, user: null, request: exchange.request, exchange, pathValues: {}, json: parseJson(res.body, res.headers['content-type']) });
+    samples.set(op.id, list);
   }
 }
 

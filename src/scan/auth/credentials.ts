@@ -7,6 +7,7 @@
  */
 import { HerdError } from '../../core/index.js';
 import type { CredentialSource, Credentials, RawSend } from '../http/scan-client.js';
+import type { Exchange } from '../model.js';
 import { parseJson } from '../explore/explore-rest.js';
 
 export type UserAuth =
@@ -42,6 +43,8 @@ export class UserCredentials implements CredentialSource {
   private readonly cache = new Map<string, Credentials>();
   private readonly tokens = new Map<string, string>();
   private readonly pending = new Map<string, Promise<Credentials>>();
+  /** The successful login exchanges, by user: real, valid requests of the login operation. */
+  readonly logins = new Map<string, Exchange>();
 
   constructor(
     users: readonly UserConfig[],
@@ -101,6 +104,7 @@ export class UserCredentials implements CredentialSource {
     if (res === null || res.status >= 400) {
       throw new HerdError('HERD_SCAN_LOGIN_FAILED', `user ${user}: the login request ${url.pathname} answered ${res === null ? exchange.error : `HTTP ${res.status}`}; check the login settings and the credentials in the scan configuration`);
     }
+    this.logins.set(user, exchange);
     const use = l.use ?? 'bearer';
     if (use === 'cookie') return { headers: { cookie: cookiesOf(res.headers['set-cookie']) }, query: {} };
     const token = pathValue(parseJson(res.body, res.headers['content-type']), l.tokenPath ?? 'token');
