@@ -53,7 +53,7 @@ describe('the documented list', () => {
     const checks = new Set([
       'graphql.introspection', 'graphql.field-suggestions', 'graphql.batching', 'graphql.alias-overloading',
       'graphql.depth-limit', 'graphql.get-mutation', 'graphql.debug-errors', 'authz.bola', 'authz.bfla',
-      'authz.mass-assignment', 'data.excessive-exposure', 'injection.sql', 'auth.unauthenticated-access',
+      'authz.mass-assignment', 'data.excessive-exposure', 'injection.sql', 'auth.unauthenticated-access', 'auth.no-login-rate-limit',
     ]);
     expect(new Set(GRAPHQL_VULNERABILITIES.map((v) => v.checkId))).toEqual(checks);
     const readme = readFileSync(new URL('./README.md', import.meta.url), 'utf8');
@@ -459,5 +459,15 @@ describe('vulnerabilities', () => {
     expect(messages(closed.body)).toMatch(/^unauthenticated/);
     const own = await gql(fixed, query, { token: await loginOrThrow(fixed, 'alice') });
     expect(at(own.body, 'data.orders')).toHaveLength(3);
+  });
+
+  exploit('graphql-login-no-rate-limit', 'the vulnerable variant takes endless wrong passwords; the fixed twin stops a username after 10 failures', async () => {
+    const attempt = (t: RunningTarget, username: string) =>
+      gql(t, 'mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }', { variables: { u: username, p: 'wrong-password' } });
+    for (let i = 0; i < 12; i++) expect(messages((await attempt(vulnerable, 'nobody-v')).body)).toMatch(/invalid username or password/);
+    for (let i = 0; i < 10; i++) expect(messages((await attempt(fixed, 'nobody-f')).body)).toMatch(/invalid username or password/);
+    expect(messages((await attempt(fixed, 'nobody-f')).body)).toMatch(/too many failed logins/);
+    // Other usernames are not locked out.
+    expect(await loginOrThrow(fixed, 'alice')).toMatch(/^ey/);
   });
 });

@@ -29,6 +29,8 @@ export interface ServerDeps {
   readonly schema: GraphQLSchema;
   readonly store: ShopStore;
   readonly secret: Uint8Array;
+  /** Failed logins per username, for the whole life of the server. */
+  readonly loginFailures: Map<string, number[]>;
 }
 
 interface GraphqlParams {
@@ -205,7 +207,7 @@ function send(reply: FastifyReply, outcome: Outcome | HttpFailure): FastifyReply
 async function handle(deps: ServerDeps, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const viewer = await viewerOf(deps, request.headers.authorization);
   if (viewer instanceof HttpFailure) return send(reply, viewer);
-  const ctx: RequestContext = { variant: deps.variant, store: deps.store, secret: deps.secret, viewer, resolved: 0 };
+  const ctx: RequestContext = { variant: deps.variant, store: deps.store, secret: deps.secret, viewer, resolved: 0, loginFailures: deps.loginFailures };
 
   const raw = request.method === 'GET' ? request.query : readBody(deps.variant, request.headers['content-type'], request.body);
   if (raw instanceof HttpFailure) return send(reply, raw);

@@ -25,7 +25,7 @@ export { BODY_LIMIT } from './http.js';
 export async function startGraphqlTarget(variant: TargetVariant): Promise<RunningTarget> {
   const schema = buildSchema(GRAPHQL_TARGET_SDL);
   const store = new ShopStore();
-  const app = buildServer({ variant, schema, store, secret: new Uint8Array(randomBytes(32)) });
+  const app = buildServer({ variant, schema, store, secret: new Uint8Array(randomBytes(32)), loginFailures: new Map() });
   try {
     await app.listen({ host: '127.0.0.1', port: 0 });
   } catch (error) {

@@ -11,7 +11,7 @@ import type { OrderRow, ProductRow, ProfileChanges, ShopStore, UserRow } from '.
 export class ClientError extends Error {
   constructor(
     message: string,
-    readonly code: 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'BAD_USER_INPUT' | 'TOO_EXPENSIVE',
+    readonly code: 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'BAD_USER_INPUT' | 'TOO_EXPENSIVE' | 'RATE_LIMITED',
   ) {
     super(message);
     this.name = 'ClientError';
@@ -27,7 +27,13 @@ export interface RequestContext {
   readonly viewer: UserRow | null;
   /** Fields resolved so far in this HTTP request (all operations of a batch together). */
   resolved: number;
+  /** Failed logins per username (times, ms), kept by the server: the fixed twin's login limit. */
+  readonly loginFailures: Map<string, number[]>;
 }
+
+/** The fixed twin's login limit: this many failures per username within the window. */
+export const LOGIN_MAX_FAILURES = 10;
+export const LOGIN_WINDOW_MS = 60_000;
 
 /**
  * Both variants stop resolving after this many fields in one HTTP request, so that alias, depth and
@@ -156,8 +162,21 @@ const Query: Record<string, Resolver<unknown>> = {
 
 const Mutation: Record<string, Resolver<unknown>> = {
   login: async (_s, args, ctx) => {
-    const row = ctx.store.authenticate(String(args.username), String(args.password));
-    if (row === undefined) throw new ClientError('invalid username or password', 'UNAUTHENTICATED');
+    const username = String(args.username);
+    const now = Date.now();
+    const failures = (ctx.loginFailures.get(username) ?? []).filter((t) => t > now - LOGIN_WINDOW_MS);
+    if (ctx.variant === 'fixed' && failures.length >= LOGIN_MAX_FAILURES) {
+      throw new ClientError('too many failed logins for this username: try again later', 'RATE_LIMITED');
+    }
+    const row = ctx.store.authenticate(username, String(args.password));
+    if (row === undefined) {
+      failures.push(now);
+      ctx.loginFailures.delete(username);
+      ctx.loginFailures.set(username, failures);
+      // Bounded memory: the oldest usernames are forgotten first.
+      if (ctx.loginFailures.size > 10_000) ctx.loginFailures.delete(ctx.loginFailures.keys().next().value as string);
+      throw new ClientError('invalid username or password', 'UNAUTHENTICATED');
+    }
     const token = await new SignJWT({})
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(String(row.id))

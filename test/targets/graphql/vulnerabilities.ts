@@ -124,4 +124,11 @@ export const GRAPHQL_VULNERABILITIES: readonly DocumentedVulnerability[] = [
     description:
       '`orders` (the caller\'s orders) answers a request without a token with every order of every user. The fixed twin answers it with an "unauthenticated" error.',
   },
+  {
+    id: 'graphql-login-no-rate-limit',
+    checkId: 'auth.no-login-rate-limit',
+    where: 'Mutation.login',
+    description:
+      '`login` takes any number of wrong passwords for a username. The fixed twin refuses further attempts for a username after 10 failures within 60 s with a "too many failed logins" error (code RATE_LIMITED).',
+  },
 ];

@@ -20,9 +20,9 @@ describe('the GraphQL checks against the GraphQL target', () => {
     await Promise.all([vulnerable?.close(), fixed?.close()]);
   });
 
-  it('covers every documented flaw with a check of this group', () => {
+  it('covers every documented flaw with a check of this group, but the login rate limit (the access group's, REST and GraphQL alike)', () => {
     const ids = new Set(graphqlChecks.map((c) => c.id));
-    expect(GRAPHQL_VULNERABILITIES.filter((v) => !ids.has(v.checkId))).toEqual([]);
+    expect(GRAPHQL_VULNERABILITIES.filter((v) => !ids.has(v.checkId)).map((v) => v.checkId)).toEqual(['auth.no-login-rate-limit']);
   });
 
   for (const check of graphqlChecks) {

@@ -1,0 +1,98 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { runHerd } from './support/herd-cli.js';
+import { startRestTarget } from './targets/rest/index.js';
+import { startGraphqlTarget, GRAPHQL_TARGET_SDL } from './targets/graphql/index.js';
+import type { DocumentedVulnerability, RunningTarget, TargetVariant } from './targets/types.js';
+
+/**
+ * The scanner against the project's own deliberately vulnerable APIs (test/targets): the real
+ * `herd scan` binary finds every documented vulnerability of the vulnerable variant, and reports
+ * nothing at all on the fixed twin. Users log in through the targets' login requests.
+ */
+
+interface Finding {
+  checkId: string;
+  location: string;
+  detail: string;
+  severity: string;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'herd-scan-targets-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function fill(value: unknown, username: string, password: string): unknown {
+  if (typeof value === 'string') return value.replaceAll('{username}', username).replaceAll('{password}', password);
+  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fill(v, username, password)]));
+  return value;
+}
+
+function scanConfig(target: RunningTarget): string {
+  return stringify({
+    url: target.url,
+    users: target.users.map((u) => ({
+      name: u.name,
+      role: u.role,
+      auth: { login: { method: target.login.method, path: target.login.path, body: fill(target.login.body, u.username, u.password), tokenPath: target.login.tokenPath } },
+    })),
+  });
+}
+
+async function scan(target: RunningTarget, name: string, extra: string[]): Promise<{ findings: Finding[]; code: number | null; out: string }> {
+  const file = join(dir, `${name}.yaml`);
+  writeFileSync(file, scanConfig(target));
+  const report = join(dir, `${name}.json`);
+  const r = await runHerd(['scan', '--file', file, '--json', report, '--fail-on', 'none', '--quiet', ...extra], { timeoutMs: 600_000 });
+  expect(r.code, r.stderr + r.stdout).toBe(0);
+  return { findings: (JSON.parse(readFileSync(report, 'utf8')) as { findings: Finding[] }).findings, code: r.code, out: r.stdout };
+}
+
+/** A documented vulnerability is found by a finding of its check at its place. */
+function finds(f: Finding, v: DocumentedVulnerability): boolean {
+  if (f.checkId !== v.checkId) return false;
+  if (f.location === v.where) return true;
+  const place = v.where.includes(' ') ? v.where.slice(v.where.indexOf(' ') + 1) : v.where.slice(v.where.lastIndexOf('.') + 1);
+  return `${f.location}\n${f.detail}`.includes(place);
+}
+
+const targets: { name: string; start: (v: TargetVariant) => Promise<RunningTarget>; args: (t: RunningTarget) => string[] }[] = [
+  { name: 'rest', start: (v) => startRestTarget(v), args: (t) => ['--openapi', `${t.url}${t.specPath}`] },
+  {
+    name: 'graphql',
+    start: (v) => startGraphqlTarget(v),
+    args: (t) => {
+      // The fixed twin refuses introspection: its schema is given as an SDL file.
+      const sdl = join(dir, 'schema.graphql');
+      writeFileSync(sdl, GRAPHQL_TARGET_SDL);
+      return ['--graphql', t.specPath, ...(t.variant === 'fixed' ? ['--sdl', sdl] : [])];
+    },
+  },
+];
+
+for (const t of targets) {
+  describe(`herd scan on the ${t.name} target`, () => {
+    it('finds every documented vulnerability of the vulnerable variant', async () => {
+      const target = await t.start('vulnerable');
+      try {
+        const { findings, out } = await scan(target, `${t.name}-vulnerable`, t.args(target));
+        const missed = target.vulnerabilities.filter((v) => !findings.some((f) => finds(f, v)));
+        expect(missed.map((v) => `${v.id} (${v.checkId} at ${v.where})`), out).toEqual([]);
+      } finally {
+        await target.close();
+      }
+    });
+
+    it('reports nothing on the fixed twin', async () => {
+      const target = await t.start('fixed');
+      try {
+        const { findings } = await scan(target, `${t.name}-fixed`, t.args(target));
+        expect(findings.map((f) => `${f.checkId} at ${f.location}: ${f.detail}`)).toEqual([]);
+      } finally {
+        await target.close();
+      }
+    });
+  });
+}
