@@ -96,3 +96,30 @@ for (const t of targets) {
     });
   });
 }
+
+describe('herd scan as a CI gate', () => {
+  it('fails on new findings at or above --fail-on, passes when they are in the baseline, and writes every report', async () => {
+    const target = await startRestTarget('vulnerable');
+    try {
+      const file = join(dir, 'gate.yaml');
+      writeFileSync(file, scanConfig(target));
+      const first = join(dir, 'gate-first.json');
+      const out = (name: string) => join(dir, name);
+      const args = ['scan', '--file', file, '--openapi', `${target.url}${target.specPath}`, '--safe', '--quiet', '--checks', 'config,injection.sql'];
+      const failing = await runHerd([...args, '--json', first, '--sarif', out('r.sarif'), '--junit', out('r.xml'), '--markdown', out('r.md'), '--html', out('r.html')], { timeoutMs: 300_000 });
+      expect(failing.code, failing.stderr).toBe(1);
+      expect(failing.stdout).toMatch(/^FAIL critical finding injection\.sql at GET \/api\/products/m);
+      for (const name of ['r.sarif', 'r.xml', 'r.md', 'r.html']) expect(readFileSync(out(name), 'utf8').length).toBeGreaterThan(100);
+      const accepted = await runHerd([...args, '--baseline', first, '--diff', first], { timeoutMs: 300_000 });
+      expect(accepted.code, accepted.stdout + accepted.stderr).toBe(0);
+      expect(accepted.stdout).toMatch(/: 0 new, 0 fixed, \d+ unchanged/);
+      const lenient = await runHerd([...args, '--fail-on', 'none'], { timeoutMs: 300_000 });
+      expect(lenient.code).toBe(0);
+      const broken = await runHerd(['scan', '--url', target.url, '--openapi', join(dir, 'missing.yaml'), '--quiet']);
+      expect(broken.code).toBe(2);
+      expect(broken.stderr).toMatch(/HERD_SCAN_SPEC_UNREADABLE/);
+    } finally {
+      await target.close();
+    }
+  });
+});

@@ -214,7 +214,7 @@ end`,
 
 export const EXPOSURE_INFO: CheckInfo = {
   id: 'data.excessive-exposure',
-  title: 'Excessive data exposure: sensitive fields are readable',
+  title: 'Excessive data exposure: responses carry password hashes, secrets or card numbers',
   severity: 'high',
   cwe: 'CWE-213',
   owasp: 'API3:2023',
