@@ -87,9 +87,13 @@ export function buildRequest(op: ApiOperation, root: URL, o: BuildOptions = {}):
   return { request: { method: op.method, url: url.toString(), headers, ...(body !== undefined ? { body } : {}) }, pathValues, bodyValue };
 }
 
+/**
+ * A parameter's value: for path parameters what earlier answers showed (real identifiers, even
+ * `{username}`), then the description's example; for the others the example first.
+ */
 function paramValue(p: ApiParameter, learned: LearnedValues | undefined): unknown {
-  if (p.example !== undefined && learned === undefined) return p.example;
-  return valueFor(p.example !== undefined ? { ...p.schema, example: p.example } : p.schema, { name: p.name, learned });
+  if (p.example !== undefined && (learned === undefined || p.in !== 'path')) return p.example;
+  return valueFor(p.example !== undefined ? { ...p.schema, example: p.example } : p.schema, { name: p.name, learned, anyLearned: p.in === 'path' });
 }
 
 export function scalar(v: unknown): string {

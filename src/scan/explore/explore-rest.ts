@@ -164,7 +164,10 @@ function learn(json: unknown, learned: Map<string, unknown>, collection: string,
       if (key === 'id' || key === 'uuid') {
         if (!learned.has('id')) learned.set('id', v);
         if (noun !== '' && !learned.has(`${noun}id`)) learned.set(`${noun}id`, v);
-      } else if (key.endsWith('id') && !learned.has(key)) learned.set(key, v);
+      } else if (!learned.has(key) && (typeof v === 'number' || (v !== '' && v.length <= 200))) {
+        // Any short field: path parameters are often named after one (`{username}`, `{book_title}`).
+        learned.set(key, v);
+      }
     } else if (typeof v === 'object' && v !== null) {
       learn(v, learned, collection, depth + 1);
     }
@@ -188,8 +191,13 @@ function recordResources(op: ApiOperation, actor: string, json: unknown, resourc
     if (op.method === 'GET' && !hasPathParams(op) && Array.isArray(list)) objects.push(...list.filter(isObj).slice(0, 20));
     else objects.push(json);
   }
+  // The field the item path identifies objects by: its last parameter when objects carry a field of
+  // that name (`/books/{book_title}` ↔ `book_title`), else id, uuid or _id.
+  const param = itemPath?.match(/\{([^{}/]+)\}$/)?.[1];
+  const norm = (k: string) => k.toLowerCase().replace(/[-_]/g, '');
   for (const obj of objects) {
-    const id = obj.id ?? obj.uuid ?? obj._id;
+    const byParam = param === undefined ? undefined : Object.keys(obj).find((k) => norm(k) === norm(param) && norm(k) !== 'id');
+    const id = byParam !== undefined ? obj[byParam] : (obj.id ?? obj.uuid ?? obj._id);
     if (typeof id !== 'string' && typeof id !== 'number') continue;
     if (resources.some((r) => r.owner === actor && r.collection === collection && r.id === String(id))) continue;
     resources.push({ owner: actor, collection, id: String(id), ...(itemPath !== undefined ? { itemPath } : {}), fields: obj });

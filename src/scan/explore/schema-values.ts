@@ -8,6 +8,8 @@
 import type { JsonSchema } from '../model.js';
 
 const MAX_DEPTH = 6;
+/** Names whose learned values fit anywhere: identifiers. */
+const IDENTIFIER = /^(id|uuid|ID|UUID)$|[_-](id|uuid|ID|UUID)$|[a-z0-9](Id|ID|Uuid|UUID)$/;
 const MAX_ITEMS = 2;
 
 type Obj = Record<string, unknown>;
@@ -22,11 +24,16 @@ export interface ValueHints {
   readonly learned?: LearnedValues;
   /** Include optional properties of objects (default true: fuller bodies reach more code). */
   readonly optional?: boolean;
+  /**
+   * Use a learned value for any name (path parameters: a real `{username}` beats a made-up one);
+   * by default only identifier names (`id`, `orderId`, `uuid`) take learned values.
+   */
+  readonly anyLearned?: boolean;
 }
 
 export function valueFor(schema: JsonSchema | undefined, hints: ValueHints = {}, depth = 0): unknown {
   const s: Obj = isObj(schema) ? schema : {};
-  const learned = hints.name !== undefined ? learnedFor(hints.name, hints.learned) : undefined;
+  const learned = hints.name !== undefined && (hints.anyLearned === true || IDENTIFIER.test(hints.name)) ? learnedFor(hints.name, hints.learned) : undefined;
   if (learned !== undefined && fits(s, learned)) return learned;
   if (s.example !== undefined) return s.example;
   if (Array.isArray(s.examples) && s.examples.length > 0) return s.examples[0];
