@@ -168,7 +168,9 @@ describe('AlertForwarder', () => {
   });
 
   it('run() pushes on wake-ups until stopped, and retries after a failure', async () => {
-    const forwarder = new AlertForwarder(outbox, client(), silentLogger(), { retryMinMs: 50, heartbeatEveryMs: 60_000 });
+    // Retries stay frequent (at most 200 ms apart) so that a slow, loaded machine cannot push the next
+    // attempt past the test's time limit while the API restarts.
+    const forwarder = new AlertForwarder(outbox, client(), silentLogger(), { retryMinMs: 50, retryMaxMs: 200, heartbeatEveryMs: 60_000 });
     const stop = new AbortController();
     const running = forwarder.run(stop.signal);
     await outbox.commit({ alerts: [{ alert: alert('192.0.2.50') }], forwardAlerts: true });

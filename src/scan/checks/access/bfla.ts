@@ -13,7 +13,6 @@ import {
   adminUsers,
   brief,
   comparableContent,
-  idOf,
   is2xx,
   isEmptyContent,
   isGone,
@@ -24,7 +23,6 @@ import {
   normalUsers,
   samplesOf,
 } from './common.js';
-import { identitiesOf, touchesScanUser } from './identity.js';
 import { BFLA_INFO } from './info-authz.js';
 import { isLoginOperation } from './login-operation.js';
 import { createdRef, listAs, objectKinds, type Endpoint, type ObjectKind, type ObjectRef } from './objects.js';
@@ -84,25 +82,43 @@ async function testCall(ctx: CheckContext, op: ApiOperation, why: string, admin:
   });
 }
 
-/** An object to delete: one the admin creates for the test, else one that belongs to no scan user. */
-async function victimFor(ctx: CheckContext, kind: ObjectKind, admin: string, users: readonly string[]): Promise<{ ref: ObjectRef; fresh: boolean } | undefined> {
+/** An object to delete: one the admin creates for the test (existing data is never deleted). */
+async function victimFor(ctx: CheckContext, kind: ObjectKind, admin: string): Promise<ObjectRef | undefined> {
   const create = kind.create;
   const sample = create && samplesOf(ctx, create.op).find((s) => s.user === admin);
-  if (create !== undefined && sample !== undefined && ctx.client.canSend()) {
-    const made = await ctx.client.send(sample.request, { as: admin });
-    const value = create.result(made);
-    const ref = value === undefined ? undefined : createdRef(kind, made, value);
-    if (ref !== undefined) return { ref, fresh: true };
-  }
+  if (create === undefined || sample === undefined || !ctx.client.canSend()) return undefined;
+  const made = await ctx.client.send(sample.request, { as: admin });
+  const value = create.result(made);
+  return value === undefined ? undefined : createdRef(kind, made, value);
+}
+
+/**
+ * When no object can be made for the test, nothing is deleted: the operation is asked to delete an
+ * object that does not exist, as the administrator, as a normal user and anonymously. A normal user
+ * who gets the administrator's answer ("not found") where the anonymous call is refused passed the
+ * role check, or there is none.
+ */
+async function probeMissing(ctx: CheckContext, kind: ObjectKind, del: Endpoint, why: string, admin: string, user: string): Promise<void> {
+  if (!ctx.client.canSend(3)) return;
   const listing = await listAs(ctx, kind, admin);
-  if (listing === undefined) return undefined;
-  const ids = await identitiesOf(ctx, users);
-  const spare = listing.objects.filter((o) => idOf(o) !== undefined && !touchesScanUser(o, ids, users));
-  const victim = spare[spare.length - 1];
-  const id = victim === undefined ? undefined : idOf(victim);
-  if (id === undefined) return undefined;
-  const param = kind.deletes[0] ? pathParams(kind.deletes[0].op.path).pop() : undefined;
-  return { ref: { id, pathValues: param === undefined ? {} : { [param]: id } }, fresh: false };
+  const numeric = listing !== undefined && [...listing.ids].some((id) => /^\d+$/.test(id));
+  const id = numeric ? '987654321' : `herd-missing-${Date.now().toString(36)}`;
+  const param = pathParams(del.op.path).pop();
+  const ref: ObjectRef = { id, pathValues: param === undefined ? {} : { [param]: id } };
+  const req = del.request(ref);
+  if (req === undefined) return;
+  const asAdmin = await ctx.client.send(req, { as: admin });
+  const asUser = await ctx.client.send(req, { as: user });
+  const anon = await ctx.client.send(req);
+  const status = (e: Exchange) => e.response?.status ?? 0;
+  const refused = (n: number) => n === 401 || n === 403;
+  if (status(asAdmin) === 0 || refused(status(asAdmin)) || status(asUser) !== status(asAdmin) || !refused(status(anon))) return;
+  if (asUser.response?.body !== asAdmin.response?.body && !(status(asUser) === 404 || status(asUser) === 410)) return;
+  ctx.report({
+    location: del.location,
+    detail: `${user} (role user) asked an administrators' operation (${why}) to delete an object that does not exist and got the administrator's own answer (HTTP ${status(asUser)}), where an anonymous call was refused (HTTP ${status(anon)}): the role is not checked. Nothing was deleted.`,
+    evidence: [asAdmin, asUser, anon],
+  });
 }
 
 async function gone(ctx: CheckContext, kind: ObjectKind, ref: ObjectRef, admin: string): Promise<{ gone: boolean; ex?: Exchange }> {
@@ -116,22 +132,21 @@ async function gone(ctx: CheckContext, kind: ObjectKind, ref: ObjectRef, admin: 
   return { gone: listing !== undefined && !listing.ids.has(ref.id), ex: listing?.exchange };
 }
 
-async function testDelete(ctx: CheckContext, kind: ObjectKind, del: Endpoint, why: string, admin: string, user: string, all: readonly string[]): Promise<void> {
+async function testDelete(ctx: CheckContext, kind: ObjectKind, del: Endpoint, why: string, admin: string, user: string): Promise<void> {
   if (ctx.safe || !ctx.client.canSend(4)) return;
-  const victim = await victimFor(ctx, kind, admin, all);
-  const ref = victim?.ref;
+  const ref = await victimFor(ctx, kind, admin);
   const req = ref && del.request(ref);
-  if (victim === undefined || ref === undefined || req === undefined) return;
+  if (ref === undefined || req === undefined) return probeMissing(ctx, kind, del, why, admin, user);
   const asUser = await ctx.client.send(req, { as: user });
   const check = del.result(asUser) === undefined ? { gone: false } : await gone(ctx, kind, ref, admin);
   if (!check.gone) {
     // The object made for the test goes again.
-    if (victim.fresh) await ctx.client.send(req, { as: admin });
+    await ctx.client.send(req, { as: admin });
     return;
   }
   ctx.report({
     location: del.location,
-    detail: `${user} (role user) deleted object ${ref.id} through an administrators' operation (${why}); ${admin} no longer finds it.`,
+    detail: `${user} (role user) deleted object ${ref.id}, made by ${admin} for the test, through an administrators' operation (${why}); ${admin} no longer finds it.`,
     evidence: [asUser, ...(check.ex ? [check.ex] : [])],
   });
 }
@@ -144,14 +159,13 @@ async function run(ctx: CheckContext): Promise<void> {
     return;
   }
   const kinds = ctx.api.operations.some((op) => isMutating(ctx.api, op)) ? objectKinds(ctx) : [];
-  const all = ctx.users.map((u) => u.name);
   for (const op of ctx.api.operations) {
     const why = adminHint(op);
     if (why === undefined || isLoginOperation(ctx.api, op)) continue;
     const kind = kinds.find((k) => k.deletes.some((d) => d.op.id === op.id));
     const del = kind?.deletes.find((d) => d.op.id === op.id);
     if (kind !== undefined && del !== undefined && del.item) {
-      await testDelete(ctx, kind, del, why, admin, user, all);
+      await testDelete(ctx, kind, del, why, admin, user);
     } else if (!isMutating(ctx.api, op) || (!ctx.safe && op.method !== 'DELETE')) {
       await testCall(ctx, op, why, admin, user);
     }
