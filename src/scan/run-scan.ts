@@ -9,6 +9,7 @@ import type { Check, CheckContext, FindingInput, KnownResource, Sample } from '.
 import type { CheckInfo, Exchange, Finding, RestApi, ScanApi, ScanResult } from './model.js';
 import { HttpScanClient } from './http/scan-client.js';
 import { UserCredentials, type UserConfig } from './auth/credentials.js';
+import { autoUsers } from './auth/auto-users.js';
 import { CanaryServer } from './oob/canary-server.js';
 import { loadOpenApi, parseSpecText } from './spec/openapi-load.js';
 import { discoverSpec } from './spec/discover.js';
@@ -32,6 +33,8 @@ export interface ScanOptions {
   readonly timeoutMs?: number;
   readonly maxBodyBytes?: number;
   readonly safe?: boolean;
+  /** With no users given, sign two up when the API allows it (default true; never under --safe). */
+  readonly autoUsers?: boolean;
   readonly version?: string;
   readonly onProgress?: (p: ScanProgress) => void;
   readonly log?: (msg: string, fields?: Record<string, unknown>) => void;
@@ -86,7 +89,17 @@ export async function runScan(o: ScanOptions): Promise<ScanResult> {
     operations = api.operations.length;
     log('api loaded', { kind: api.kind, title: api.title, operations });
     progress('exploring');
-    const users = o.users.map((u) => u.name);
+    const scanUsers: UserConfig[] = [...o.users];
+    if (api.kind === 'rest' && scanUsers.length === 0 && o.autoUsers !== false && !(o.safe ?? false)) {
+      // Nobody to act as: sign two users up when the API lets anyone do so.
+      const made = await autoUsers({ api, root: apiRoot(baseUrl, api.servers), send: (r) => client.sendRaw(r) });
+      if (made.length > 0) {
+        credentials.add(made);
+        scanUsers.push(...made);
+        log('signed up scan users', { users: made.map((u) => u.name) });
+      }
+    }
+    const users = scanUsers.map((u) => u.name);
     let samples: Map<string, Sample[]>;
     let resources: KnownResource[];
     if (api.kind === 'rest') {
@@ -94,7 +107,7 @@ export async function runScan(o: ScanOptions): Promise<ScanResult> {
       ({ samples, resources } = await exploreRest({ api, root, client, users, safe: o.safe ?? false, onProgress: () => progress('exploring') }));
       addLoginSamples(api, root, credentials, samples);
     } else {
-      ({ samples, resources } = await exploreGraphql({ api, baseUrl, client, users: o.users.map((u) => ({ name: u.name, role: u.role })), safe: o.safe ?? false, log }));
+      ({ samples, resources } = await exploreGraphql({ api, baseUrl, client, users: scanUsers.map((u) => ({ name: u.name, role: u.role })), safe: o.safe ?? false, log }));
     }
     log('explored', { samples: [...samples.values()].reduce((n, l) => n + l.length, 0), resources: resources.length });
     const applicable = o.checks.filter((c) => c.appliesTo === 'any' || c.appliesTo === api.kind);
@@ -104,7 +117,7 @@ export async function runScan(o: ScanOptions): Promise<ScanResult> {
         api,
         baseUrl,
         client,
-        users: o.users.map((u) => ({ name: u.name, role: u.role })),
+        users: scanUsers.map((u) => ({ name: u.name, role: u.role })),
         samples,
         resources,
         safe: o.safe ?? false,

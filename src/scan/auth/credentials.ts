@@ -54,6 +54,11 @@ export class UserCredentials implements CredentialSource {
     this.users = new Map(users.map((u) => [u.name, u]));
   }
 
+  /** Users made during the scan (signed up when none were given). */
+  add(users: readonly UserConfig[]): void {
+    for (const u of users) this.users.set(u.name, u);
+  }
+
   tokenOf(user: string): string | undefined {
     return this.tokens.get(user);
   }
