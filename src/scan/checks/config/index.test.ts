@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { configChecks } from './index.js';
 
 describe('the configuration check group', () => {
-  it('has the five checks with their OWASP and CWE mapping', () => {
+  it('has the six checks with their OWASP and CWE mapping', () => {
     expect(configChecks.map((c) => `${c.id} ${c.owasp} ${c.cwe} ${c.severity}`)).toEqual([
+      'config.tls API8:2023 CWE-319 medium',
       'config.cors API8:2023 CWE-942 high',
       'config.security-headers API8:2023 CWE-693 low',
       'config.verbose-errors API8:2023 CWE-209 medium',
