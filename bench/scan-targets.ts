@@ -8,6 +8,7 @@ import { stringify } from 'yaml';
 import { placeNamedSection } from './lapi-compare/report.js';
 import { startRestTarget } from '../test/targets/rest/index.js';
 import { startGraphqlTarget, GRAPHQL_TARGET_SDL } from '../test/targets/graphql/index.js';
+import { startLegacyTarget } from '../test/targets/legacy/index.js';
 import type { RunningTarget, TargetVariant } from '../test/targets/types.js';
 
 /**
@@ -52,11 +53,17 @@ async function scanOnce(name: string, start: (v: TargetVariant) => Promise<Runni
       config,
       stringify({
         url: target.url,
-        users: target.users.map((u) => ({ name: u.name, role: u.role, auth: { login: { method: target.login.method, path: target.login.path, body: fill(target.login.body, u.username, u.password), tokenPath: target.login.tokenPath } } })),
+        users: target.users.map((u) => ({
+          name: u.name,
+          role: u.role,
+          // The legacy target keeps a session cookie; the others answer a token.
+          auth: { login: { method: target.login.method, path: target.login.path, body: fill(target.login.body, u.username, u.password), ...(name === 'legacy' ? { use: 'cookie' } : { tokenPath: target.login.tokenPath }) } },
+        })),
       }),
     );
     const report = join(dir, `${name}-${variant}.json`);
-    const extra = [...checks, ...(name === 'rest' ? ['--openapi', `${target.url}${target.specPath}`] : ['--graphql', target.specPath])];
+    // The legacy target's Swagger 2.0 description is found by discovery.
+    const extra = [...checks, ...(name === 'rest' ? ['--openapi', `${target.url}${target.specPath}`] : name === 'graphql' ? ['--graphql', target.specPath] : [])];
     if (name === 'graphql' && variant === 'fixed') {
       writeFileSync(join(dir, 'schema.graphql'), GRAPHQL_TARGET_SDL);
       extra.push('--sdl', join(dir, 'schema.graphql'));
@@ -135,6 +142,7 @@ async function main(): Promise<void> {
     for (const [name, start] of [
       ['rest', (v: TargetVariant) => startRestTarget(v)],
       ['graphql', (v: TargetVariant) => startGraphqlTarget(v)],
+      ['legacy', (v: TargetVariant) => startLegacyTarget(v)],
     ] as const) {
       for (const variant of ['vulnerable', 'fixed'] as const) {
         log(`herd scan ${name} (${variant})`);

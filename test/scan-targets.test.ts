@@ -6,6 +6,7 @@ import { stringify } from 'yaml';
 import { runHerd } from './support/herd-cli.js';
 import { startRestTarget } from './targets/rest/index.js';
 import { startGraphqlTarget, GRAPHQL_TARGET_SDL } from './targets/graphql/index.js';
+import { startLegacyTarget } from './targets/legacy/index.js';
 import type { DocumentedVulnerability, RunningTarget, TargetVariant } from './targets/types.js';
 
 /**
@@ -30,20 +31,28 @@ function fill(value: unknown, username: string, password: string): unknown {
   return value;
 }
 
-function scanConfig(target: RunningTarget): string {
+/** The scan file for a target: its users, logged in through its login request (a session cookie with `use: cookie`). */
+function scanConfig(target: RunningTarget, use?: 'cookie'): string {
   return stringify({
     url: target.url,
     users: target.users.map((u) => ({
       name: u.name,
       role: u.role,
-      auth: { login: { method: target.login.method, path: target.login.path, body: fill(target.login.body, u.username, u.password), tokenPath: target.login.tokenPath } },
+      auth: {
+        login: {
+          method: target.login.method,
+          path: target.login.path,
+          body: fill(target.login.body, u.username, u.password),
+          ...(use === 'cookie' ? { use } : { tokenPath: target.login.tokenPath }),
+        },
+      },
     })),
   });
 }
 
-async function scan(target: RunningTarget, name: string, extra: string[]): Promise<{ findings: Finding[]; code: number | null; out: string }> {
+async function scan(target: RunningTarget, name: string, extra: string[], use?: 'cookie'): Promise<{ findings: Finding[]; code: number | null; out: string }> {
   const file = join(dir, `${name}.yaml`);
-  writeFileSync(file, scanConfig(target));
+  writeFileSync(file, scanConfig(target, use));
   const report = join(dir, `${name}.json`);
   const r = await runHerd(['scan', '--file', file, '--json', report, '--fail-on', 'none', '--quiet', ...extra], { timeoutMs: 600_000 });
   expect(r.code, r.stderr + r.stdout).toBe(0);
@@ -58,7 +67,7 @@ function finds(f: Finding, v: DocumentedVulnerability): boolean {
   return `${f.location}\n${f.detail}`.includes(place);
 }
 
-const targets: { name: string; start: (v: TargetVariant) => Promise<RunningTarget>; args: (t: RunningTarget) => string[] }[] = [
+const targets: { name: string; start: (v: TargetVariant) => Promise<RunningTarget>; args: (t: RunningTarget) => string[]; use?: 'cookie' }[] = [
   { name: 'rest', start: (v) => startRestTarget(v), args: (t) => ['--openapi', `${t.url}${t.specPath}`] },
   {
     name: 'graphql',
@@ -70,6 +79,8 @@ const targets: { name: string; start: (v: TargetVariant) => Promise<RunningTarge
       return ['--graphql', t.specPath, ...(t.variant === 'fixed' ? ['--sdl', sdl] : [])];
     },
   },
+  // Swagger 2.0 found by discovery (no --openapi), a cookie session, string identifiers.
+  { name: 'legacy', start: (v) => startLegacyTarget(v), args: () => [], use: 'cookie' },
 ];
 
 for (const t of targets) {
@@ -77,7 +88,7 @@ for (const t of targets) {
     it('finds every documented vulnerability of the vulnerable variant', async () => {
       const target = await t.start('vulnerable');
       try {
-        const { findings, out } = await scan(target, `${t.name}-vulnerable`, t.args(target));
+        const { findings, out } = await scan(target, `${t.name}-vulnerable`, t.args(target), t.use);
         const missed = target.vulnerabilities.filter((v) => !findings.some((f) => finds(f, v)));
         expect(missed.map((v) => `${v.id} (${v.checkId} at ${v.where})`), out).toEqual([]);
       } finally {
@@ -88,7 +99,7 @@ for (const t of targets) {
     it('reports nothing on the fixed twin', async () => {
       const target = await t.start('fixed');
       try {
-        const { findings } = await scan(target, `${t.name}-fixed`, t.args(target));
+        const { findings } = await scan(target, `${t.name}-fixed`, t.args(target), t.use);
         expect(findings.map((f) => `${f.checkId} at ${f.location}: ${f.detail}`)).toEqual([]);
       } finally {
         await target.close();

@@ -104,7 +104,7 @@ export async function runScan(o: ScanOptions): Promise<ScanResult> {
     let resources: KnownResource[];
     if (api.kind === 'rest') {
       const root = apiRoot(baseUrl, api.servers);
-      ({ samples, resources } = await exploreRest({ api, root, client, users, safe: o.safe ?? false, onProgress: () => progress('exploring') }));
+      ({ samples, resources } = await exploreRest({ api, root, client, users, safe: o.safe ?? false, identities: identitiesOf(scanUsers), onProgress: () => progress('exploring') }));
       addLoginSamples(api, root, credentials, samples);
     } else {
       ({ samples, resources } = await exploreGraphql({ api, baseUrl, client, users: scanUsers.map((u) => ({ name: u.name, role: u.role })), safe: o.safe ?? false, log }));
@@ -195,6 +195,23 @@ function addLoginSamples(api: RestApi, root: URL, credentials: UserCredentials, 
     list.push({ operation: op, user: null, request: exchange.request, exchange, pathValues: {}, json: parseJson(res.body, res.headers['content-type']) });
     samples.set(op.id, list);
   }
+}
+
+/** What each user logs in with that names them (user name, e-mail, login), by user. */
+function identitiesOf(users: readonly UserConfig[]): Map<string, Record<string, string>> {
+  const out = new Map<string, Record<string, string>>();
+  for (const u of users) {
+    const fields: Record<string, string> = {};
+    const a = u.auth;
+    if ('basic' in a) fields.username = a.basic.username;
+    if ('login' in a && typeof a.login.body === 'object' && a.login.body !== null) {
+      for (const [k, v] of Object.entries(a.login.body as Record<string, unknown>)) {
+        if (typeof v === 'string' && /^(user_?name|login|e-?mail|user|handle)$/i.test(k)) fields[k] = v;
+      }
+    }
+    out.set(u.name, fields);
+  }
+  return out;
 }
 
 function infoOf(c: Check): CheckInfo {

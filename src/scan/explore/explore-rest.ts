@@ -18,6 +18,11 @@ export interface ExploreOptions {
   /** User names; exploration also runs without credentials. */
   readonly users: readonly string[];
   readonly safe: boolean;
+  /**
+   * What each user is known by (`{username: 'carol'}`, from their login): path parameters of that
+   * name take the user's own value first, so that `/users/{username}` reaches their own profile.
+   */
+  readonly identities?: ReadonlyMap<string, Readonly<Record<string, string>>>;
   /** Samples kept per operation and user. */
   readonly samplesPerUser?: number;
   readonly onProgress?: (done: number, total: number) => void;
@@ -51,6 +56,8 @@ export async function exploreRest(o: ExploreOptions): Promise<Exploration> {
   let done = 0;
   for (const actor of actors) {
     const learned = new Map<string, unknown>();
+    const identity = new Map<string, string>();
+    for (const [k, v] of Object.entries((actor !== null ? o.identities?.get(actor) : undefined) ?? {})) identity.set(k.toLowerCase().replace(/[-_]/g, ''), v);
     for (const phase of phases) {
       for (const op of phase) {
         done++;
@@ -58,7 +65,7 @@ export async function exploreRest(o: ExploreOptions): Promise<Exploration> {
         if (!o.client.canSend()) return { samples, resources };
         if (actor === null && op.method !== 'GET') continue;
         if (isLoginLike(op)) continue;
-        const pathValues = pathValuesFor(op, actor, resources, learned);
+        const pathValues = pathValuesFor(op, actor, resources, learned, identity);
         if (pathValues === null) continue;
         let body: unknown;
         if (WRITE.has(op.method)) {
@@ -101,7 +108,13 @@ export function collectionOf(path: string): string {
 }
 
 /** Values for the path parameters: the actor's own objects of that collection first. */
-function pathValuesFor(op: ApiOperation, actor: string | null, resources: readonly KnownResource[], learned: Map<string, unknown>): Record<string, string> | null {
+function pathValuesFor(
+  op: ApiOperation,
+  actor: string | null,
+  resources: readonly KnownResource[],
+  learned: Map<string, unknown>,
+  identity: ReadonlyMap<string, string>,
+): Record<string, string> | null {
   const params = op.parameters.filter((p) => p.in === 'path');
   if (params.length === 0) return {};
   const out: Record<string, string> = {};
@@ -110,6 +123,11 @@ function pathValuesFor(op: ApiOperation, actor: string | null, resources: readon
   const own = resources.find((r) => r.owner === actor && r.collection === collection);
   const seen = own ?? resources.find((r) => r.collection === collection);
   for (const p of params) {
+    const own = identity.get(p.name.toLowerCase().replace(/[-_]/g, ''));
+    if (own !== undefined) {
+      out[p.name] = own;
+      continue;
+    }
     if (p === last && seen !== undefined && op.path.endsWith(`{${p.name}}`)) {
       out[p.name] = seen.id;
       continue;

@@ -116,9 +116,19 @@ export function isEmptyContent(value: unknown): boolean {
 
 const ID_KEYS = ['id', '_id', 'uuid', 'ID', 'Id', 'guid', 'key'];
 
-/** The identifier of an object (`id`, `_id`, `uuid`…), as a string. */
-export function idOf(value: unknown): string | undefined {
+/**
+ * The identifier of an object, as a string: the field its item path is addressed by when given
+ * and present (`slug` for `/notes/{slug}`, `username` for `/users/{username}`), else `id`, `_id`,
+ * `uuid`…
+ */
+export function idOf(value: unknown, param?: string): string | undefined {
   if (!isObject(value)) return undefined;
+  if (param !== undefined) {
+    const norm = (k: string) => k.toLowerCase().replace(/[-_]/g, '');
+    const key = Object.keys(value).find((k) => norm(k) === norm(param));
+    const v = key === undefined ? undefined : value[key];
+    if ((typeof v === 'string' && v !== '') || (typeof v === 'number' && Number.isFinite(v))) return String(v);
+  }
   for (const k of ID_KEYS) {
     const v = value[k];
     if ((typeof v === 'string' && v !== '') || (typeof v === 'number' && Number.isFinite(v))) return String(v);

@@ -94,10 +94,10 @@ export function objectKinds(ctx: CheckContext): ObjectKind[] {
 }
 
 /** The object an answer is about: the object itself, or the single object of a wrapper. */
-export function objectOf(value: unknown): JsonObject | undefined {
+export function objectOf(value: unknown, param?: string): JsonObject | undefined {
   if (!isObject(value)) return undefined;
-  if (idOf(value) !== undefined) return value;
-  const inner = Object.values(value).filter((v) => isObject(v) && idOf(v) !== undefined);
+  if (idOf(value, param) !== undefined) return value;
+  const inner = Object.values(value).filter((v) => isObject(v) && idOf(v, param) !== undefined);
   return inner.length === 1 ? (inner[0] as JsonObject) : value;
 }
 
@@ -119,6 +119,11 @@ export function sampledRefs(ctx: CheckContext, kind: ObjectKind, user: string): 
   return dedupe(out);
 }
 
+/** The path parameter a kind's items are addressed by (`slug` for `/notes/{slug}`). */
+export function kindParam(kind: ObjectKind): string | undefined {
+  return kind.read !== undefined ? itemParam(kind.read.op.path) : kind.updates[0] ? itemParam(kind.updates[0].op.path) : undefined;
+}
+
 export function dedupe(refs: readonly ObjectRef[]): ObjectRef[] {
   const seen = new Set<string>();
   return refs.filter((r) => (seen.has(r.id) ? false : (seen.add(r.id), true)));
@@ -129,7 +134,7 @@ export function listedRefs(kind: ObjectKind, listing: unknown): { ref: ObjectRef
   const p = kind.read !== undefined ? itemParam(kind.read.op.path) : undefined;
   const out: { ref: ObjectRef; obj: JsonObject }[] = [];
   for (const obj of objectsIn(listing)) {
-    const id = idOf(obj);
+    const id = idOf(obj, p);
     if (id !== undefined) out.push({ ref: { id, pathValues: p === undefined ? {} : { [p]: id } }, obj });
   }
   return out;
@@ -144,13 +149,14 @@ export async function listAs(ctx: CheckContext, kind: ObjectKind, user: string):
   if (value === undefined) return undefined;
   const objects = objectsIn(value);
   if (objects.length === 0 && !(Array.isArray(value) || (isObject(value) && Object.values(value).some(Array.isArray)))) return undefined;
-  return { ids: new Set(objects.map(idOf).filter((x): x is string => x !== undefined)), objects, exchange };
+  const p = kindParam(kind);
+  return { ids: new Set(objects.map((o) => idOf(o, p)).filter((x): x is string => x !== undefined)), objects, exchange };
 }
 
 /** The id of an object a create call made (its body's id, or the Location header's last segment). */
 export function createdRef(kind: ObjectKind, ex: Exchange, value: unknown): ObjectRef | undefined {
-  const p = kind.read !== undefined ? itemParam(kind.read.op.path) : kind.updates[0] ? itemParam(kind.updates[0].op.path) : undefined;
-  let id = idOf(objectOf(value));
+  const p = kindParam(kind);
+  let id = idOf(objectOf(value, p), p);
   const location = ex.response?.headers.location;
   if (id === undefined && location !== undefined) id = lastSegment(location);
   if (id === undefined) return undefined;
