@@ -161,6 +161,10 @@ async function scan(flags: ScanFlags, version: string): Promise<void> {
     safe: flags.safe ?? config.safe ?? false,
     version,
     onProgress,
+    // A check that fails, and users signed up for the scan, are said on stderr whatever --quiet.
+    log: (msg, fields) => {
+      if (msg === 'check failed' || msg === 'signed up scan users') process.stderr.write(`[herd scan] ${msg}: ${JSON.stringify(fields)}\n`);
+    },
   });
   if (flags.json) write(flags.json, toJson(result));
   if (flags.sarif) write(flags.sarif, `${JSON.stringify(toSarif(result, flags.sarifSpecUri !== undefined ? { specUri: flags.sarifSpecUri } : {}), null, 2)}\n`);
