@@ -1,6 +1,9 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
+import type { Clock } from '../kit/clock.js';
+import type { LoginLimiter } from '../kit/login-limiter.js';
+import { HttpProblem, badRequest } from '../kit/problem.js';
+import { objectBody as bodyObject, own } from '../kit/request-input.js';
 import type { LegacyDb, UserRow } from './db.js';
-import type { LoginLimiter } from './login-limiter.js';
 
 /** What every route of the legacy target needs: the variant, its database and its edges. */
 export interface LegacyContext {
@@ -14,33 +17,11 @@ export interface LegacyContext {
   readonly avatarHosts: readonly string[];
 }
 
-export interface Clock {
-  now(): number;
-}
+export type { Clock } from '../kit/clock.js';
+export { HttpProblem, PROBLEM_TYPE, badRequest, forbidden, notFound, sendProblem } from '../kit/problem.js';
+export { own, queryText, requiredQueryText } from '../kit/request-input.js';
 
-export const PROBLEM_TYPE = 'application/problem+json';
 export const SESSION_COOKIE = 'sid';
-
-/** An expected client error, answered as problem details on both variants. */
-export class HttpProblem extends Error {
-  constructor(
-    readonly status: number,
-    readonly title: string,
-    detail: string,
-    readonly headers: Readonly<Record<string, string>> = {},
-  ) {
-    super(detail);
-    this.name = 'HttpProblem';
-  }
-}
-
-export function sendProblem(reply: FastifyReply, status: number, title: string, detail: string, headers: Readonly<Record<string, string>> = {}): FastifyReply {
-  return reply.code(status).headers(headers).type(PROBLEM_TYPE).send({ type: 'about:blank', title, status, detail });
-}
-
-export const badRequest = (detail: string): HttpProblem => new HttpProblem(400, 'Bad Request', detail);
-export const notFound = (detail: string): HttpProblem => new HttpProblem(404, 'Not Found', detail);
-export const forbidden = (detail: string): HttpProblem => new HttpProblem(403, 'Forbidden', detail);
 
 const SID_SHAPE = /^[A-Za-z0-9_-]{16,64}$/;
 
@@ -71,15 +52,7 @@ export function requireUser(ctx: LegacyContext, req: FastifyRequest): UserRow {
 export const isAdmin = (user: UserRow): boolean => user.role === 'admin' || user.is_admin === 1;
 
 /** The request body as a flat object (JSON object or parsed form); anything else is a 400. */
-export function objectBody(req: FastifyRequest): Record<string, unknown> {
-  const body: unknown = req.body;
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('send a JSON object or a form-encoded body');
-  return body as Record<string, unknown>;
-}
-
-export function own(obj: Record<string, unknown>, key: string): unknown {
-  return Object.hasOwn(obj, key) ? obj[key] : undefined;
-}
+export const objectBody = (req: FastifyRequest): Record<string, unknown> => bodyObject(req, 'send a JSON object or a form-encoded body');
 
 /** A string field of at most `max` characters (and at least `min`), or a 400 naming the field. */
 export function textField(obj: Record<string, unknown>, key: string, min: number, max: number): string {
@@ -87,15 +60,6 @@ export function textField(obj: Record<string, unknown>, key: string, min: number
   if (typeof value !== 'string' || value.length < min || value.length > max) {
     throw badRequest(`${key} must be a string of ${min} to ${max} characters`);
   }
-  return value;
-}
-
-export function queryValue(req: FastifyRequest, name: string, maxLength: number): string | undefined {
-  const query = req.query as Record<string, unknown> | undefined;
-  const value = query !== undefined && Object.hasOwn(query, name) ? query[name] : undefined;
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string') throw badRequest(`give the query parameter ${name} once`);
-  if (value.length > maxLength) throw badRequest(`${name} is longer than ${maxLength} characters`);
   return value;
 }
 

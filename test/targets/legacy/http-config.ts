@@ -1,5 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { HttpProblem, sendProblem, type LegacyContext } from './context.js';
+import { clientErrorStatus as errorStatus, registerProblemHandlers, sendProblem } from '../kit/problem.js';
+import { ORIGIN_SHAPE, SECURITY_HEADERS } from '../kit/security-headers.js';
+import type { LegacyContext } from './context.js';
 
 /**
  * Cross-cutting HTTP behaviour of the legacy target: form bodies, errors, CORS and response
@@ -9,16 +11,6 @@ import { HttpProblem, sendProblem, type LegacyContext } from './context.js';
  */
 
 export const BODY_LIMIT = 64 * 1024;
-
-const SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  'x-content-type-options': 'nosniff',
-  'cache-control': 'no-store',
-  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
-};
-
-const ORIGIN_SHAPE = /^[\x21-\x7e]{1,2048}$/;
 
 /** Headers every answer carries; also called where fastify answers outside the hooks. */
 export function applyResponseHeaders(ctx: LegacyContext, req: FastifyRequest, reply: FastifyReply): void {
@@ -34,11 +26,6 @@ export function applyResponseHeaders(ctx: LegacyContext, req: FastifyRequest, re
     reply.header('access-control-allow-credentials', 'true');
     reply.header('vary', 'Origin');
   }
-}
-
-function errorStatus(err: FastifyError): number {
-  const status = err.statusCode;
-  return status !== undefined && status >= 400 && status < 500 ? status : 500;
 }
 
 function fixedError(err: FastifyError, reply: FastifyReply): FastifyReply {
@@ -79,11 +66,7 @@ export function registerHttpConfig(app: FastifyInstance, ctx: LegacyContext): vo
     done(null, Object.fromEntries(new URLSearchParams(typeof body === 'string' ? body : body.toString('utf8'))));
   });
 
-  app.setErrorHandler((err: FastifyError, req, reply) => {
-    if (err instanceof HttpProblem) return sendProblem(reply, err.status, err.title, err.message, err.headers);
-    return ctx.vulnerable ? vulnerableError(err, req, reply) : fixedError(err, reply);
-  });
-  app.setNotFoundHandler((_req, reply) => sendProblem(reply, 404, 'Not Found', 'no such resource'));
+  registerProblemHandlers(app, (err, req, reply) => (ctx.vulnerable ? vulnerableError(err, req, reply) : fixedError(err, reply)));
 
   app.addHook('onSend', async (req, reply, payload) => {
     applyResponseHeaders(ctx, req, reply);

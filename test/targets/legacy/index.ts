@@ -6,16 +6,16 @@
  * vulnerable one has the flaws in LEGACY_VULNERABILITIES (README.md says how to exploit each).
  * Listens on 127.0.0.1 only.
  */
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import fastify from 'fastify';
+import { rmSync } from 'node:fs';
+import { systemClock } from '../kit/clock.js';
+import { seedWorkDir } from '../kit/files.js';
+import { createLoginLimiter } from '../kit/login-limiter.js';
+import { listenOnLoopback, targetServer } from '../kit/server.js';
 import type { RunningTarget, TargetVariant } from '../types.js';
 import { registerAccountRoutes } from './account-routes.js';
 import type { Clock, LegacyContext } from './context.js';
 import { openLegacyDb, LEGACY_USERS } from './db.js';
 import { BODY_LIMIT, frameworkErrors, registerHttpConfig } from './http-config.js';
-import { createLoginLimiter } from './login-limiter.js';
 import { registerNoteRoutes } from './note-routes.js';
 import { swaggerDocument } from './swagger.js';
 import { registerToolRoutes } from './tool-routes.js';
@@ -30,8 +30,6 @@ export interface LegacyTargetOptions {
   clock?: Clock;
 }
 
-const systemClock: Clock = { now: () => Date.now() };
-
 const EXPORTS: Readonly<Record<string, string>> = {
   'notes.csv': 'slug,owner,title\ncarol-groceries-3f9a,carol,Groceries\ndave-gift-ideas-c04e,dave,Gift ideas\n',
   'README.txt': 'Nightly exports of the notes service. Files here are regenerated at 02:00.\n',
@@ -40,10 +38,7 @@ const EXPORTS: Readonly<Record<string, string>> = {
 export async function startLegacyTarget(variant: TargetVariant, options: LegacyTargetOptions = {}): Promise<RunningTarget> {
   const vulnerable = variant === 'vulnerable';
   const clock = options.clock ?? systemClock;
-  const workDir = realpathSync(mkdtempSync(join(tmpdir(), 'herd-legacy-target-')));
-  const exportDir = join(workDir, 'exports');
-  mkdirSync(exportDir);
-  for (const [name, text] of Object.entries(EXPORTS)) writeFileSync(join(exportDir, name), text);
+  const { workDir, dir: exportDir } = seedWorkDir('herd-legacy-target-', 'exports', EXPORTS);
 
   const db = openLegacyDb();
   const ctx: LegacyContext = { vulnerable, clock, db, loginLimiter: createLoginLimiter(clock), exportDir, avatarHosts: ['avatars.example.com'] };
@@ -52,16 +47,7 @@ export async function startLegacyTarget(variant: TargetVariant, options: LegacyT
     rmSync(workDir, { recursive: true, force: true });
   };
 
-  const app = fastify({
-    logger: false,
-    exposeHeadRoutes: false,
-    bodyLimit: BODY_LIMIT,
-    requestTimeout: 30_000,
-    // close() must not wait for the keep-alive connections a scanner leaves open.
-    forceCloseConnections: true,
-    routerOptions: { maxParamLength: 200 },
-    frameworkErrors: frameworkErrors(ctx),
-  });
+  const app = targetServer({ bodyLimit: BODY_LIMIT, frameworkErrors: frameworkErrors(ctx) });
   registerHttpConfig(app, ctx);
   registerAccountRoutes(app, ctx);
   registerNoteRoutes(app, ctx);
@@ -70,16 +56,9 @@ export async function startLegacyTarget(variant: TargetVariant, options: LegacyT
   let specJson = '';
   app.get('/swagger.json', async (_req, reply) => reply.type('application/json').send(specJson));
 
-  let url: string;
-  try {
-    url = await app.listen({ host: '127.0.0.1', port: 0 });
-  } catch (err) {
-    cleanup();
-    throw err;
-  }
+  const { url, close } = await listenOnLoopback(app, { cleanup });
   specJson = JSON.stringify(swaggerDocument(url));
 
-  let closing: Promise<void> | null = null;
   return {
     url,
     variant,
@@ -88,12 +67,6 @@ export async function startLegacyTarget(variant: TargetVariant, options: LegacyT
     specPath: '/swagger.json',
     // There is no token: the login sets the sid cookie, so a scanner logs in with `use: cookie`.
     login: { method: 'POST', path: '/api/session', body: { username: '{username}', password: '{password}' }, tokenPath: 'token' },
-    close() {
-      closing ??= (async () => {
-        await app.close();
-        cleanup();
-      })();
-      return closing;
-    },
+    close,
   };
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { HttpProblem, badRequest, currentUser, notFound, objectBody, own, queryValue, requireUser, textField, type LegacyContext } from './context.js';
+import { HttpProblem, badRequest, currentUser, notFound, objectBody, own, queryText, requireUser, textField, type LegacyContext } from './context.js';
 import type { NoteRow, UserRow } from './db.js';
 
 /**
@@ -17,7 +17,7 @@ function view(note: NoteRow): Record<string, string> {
 }
 
 function limitOf(ctx: LegacyContext, req: FastifyRequest): number {
-  const raw = queryValue(req, 'limit', 32);
+  const raw = queryText(req, 'limit', 32);
   if (raw === undefined) return DEFAULT_LIMIT;
   let value: number;
   if (ctx.vulnerable) {

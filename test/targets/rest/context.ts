@@ -1,6 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { LoginLimiter } from './login-limiter.js';
+import type { FastifyRequest } from 'fastify';
+import type { LoginLimiter } from '../kit/login-limiter.js';
+import { HttpProblem, badRequest } from '../kit/problem.js';
+import { objectBody as bodyObject, queryValue } from '../kit/request-input.js';
 import type { ProductsDb } from './products-db.js';
 import type { RestState, UserDoc } from './state.js';
 import type { Clock, TokenService } from './tokens.js';
@@ -22,27 +24,8 @@ export interface RestContext {
   readonly webhookHosts: readonly string[];
 }
 
-export const PROBLEM_TYPE = 'application/problem+json';
-
-/** An expected client error, answered as problem details on both variants. */
-export class HttpProblem extends Error {
-  constructor(
-    readonly status: number,
-    readonly title: string,
-    detail: string,
-    readonly headers: Readonly<Record<string, string>> = {},
-  ) {
-    super(detail);
-    this.name = 'HttpProblem';
-  }
-}
-
-export function sendProblem(reply: FastifyReply, status: number, title: string, detail: string, headers: Readonly<Record<string, string>> = {}): FastifyReply {
-  return reply.code(status).headers(headers).type(PROBLEM_TYPE).send({ type: 'about:blank', title, status, detail });
-}
-
-export const badRequest = (detail: string): HttpProblem => new HttpProblem(400, 'Bad Request', detail);
-export const notFound = (detail: string): HttpProblem => new HttpProblem(404, 'Not Found', detail);
+export { HttpProblem, PROBLEM_TYPE, badRequest, notFound, sendProblem } from '../kit/problem.js';
+export { own, queryText, requiredQueryText } from '../kit/request-input.js';
 
 const BEARER = /^Bearer +([A-Za-z0-9_\-.=+/]{1,8192})$/i;
 
@@ -65,26 +48,6 @@ export async function requireUser(ctx: RestContext, req: FastifyRequest): Promis
   return user;
 }
 
-function queryValue(req: FastifyRequest, name: string): string | undefined {
-  const query = req.query as Record<string, unknown> | undefined;
-  const value = query !== undefined && Object.hasOwn(query, name) ? query[name] : undefined;
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string') throw badRequest(`give the query parameter ${name} once`);
-  return value;
-}
-
-export function queryText(req: FastifyRequest, name: string, maxLength: number): string | undefined {
-  const value = queryValue(req, name);
-  if (value !== undefined && value.length > maxLength) throw badRequest(`${name} is longer than ${maxLength} characters`);
-  return value;
-}
-
-export function requiredQueryText(req: FastifyRequest, name: string, maxLength: number): string {
-  const value = queryText(req, name, maxLength);
-  if (value === undefined || value === '') throw badRequest(`the query parameter ${name} is required`);
-  return value;
-}
-
 /** An integer query parameter in [min, max] (max may be Infinity), or the default when absent. */
 export function queryInt(req: FastifyRequest, name: string, min: number, max: number, fallback: number): number {
   const raw = queryValue(req, name);
@@ -102,12 +65,4 @@ export function pathId(raw: string, name: string): number {
   return Number(raw);
 }
 
-export function objectBody(req: FastifyRequest): Record<string, unknown> {
-  const body: unknown = req.body;
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('send a JSON object body');
-  return body as Record<string, unknown>;
-}
-
-export function own(obj: Record<string, unknown>, key: string): unknown {
-  return Object.hasOwn(obj, key) ? obj[key] : undefined;
-}
+export const objectBody = (req: FastifyRequest): Record<string, unknown> => bodyObject(req, 'send a JSON object body');

@@ -1,5 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { HttpProblem, sendProblem, type RestContext } from './context.js';
+import { clientErrorStatus as clientStatus, registerProblemHandlers, sendProblem } from '../kit/problem.js';
+import { ORIGIN_SHAPE, SECURITY_HEADERS } from '../kit/security-headers.js';
+import type { RestContext } from './context.js';
 
 /**
  * Cross-cutting HTTP behaviour: errors, CORS, response headers and the endpoints nobody should have
@@ -10,16 +12,7 @@ import { HttpProblem, sendProblem, type RestContext } from './context.js';
 
 export const ALLOWED_ORIGIN = 'https://shop.example.com';
 
-const SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  'x-content-type-options': 'nosniff',
-  'cache-control': 'no-store',
-  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
-  'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
-};
-
 const ALLOWED_METHODS = 'GET, POST, PUT, PATCH, DELETE, OPTIONS';
-const ORIGIN_SHAPE = /^[\x21-\x7e]{1,2048}$/;
 
 function requestOrigin(req: FastifyRequest): string | null {
   const origin = req.headers.origin;
@@ -50,11 +43,6 @@ function statusTitle(status: number): string {
   }
 }
 
-function clientStatus(err: FastifyError): number {
-  const status = err.statusCode;
-  return status !== undefined && status >= 400 && status < 500 ? status : 500;
-}
-
 function vulnerableError(err: FastifyError, req: FastifyRequest, reply: FastifyReply): FastifyReply {
   // The flaw: the whole error, stack trace and internal paths included, goes to the caller.
   return reply.code(clientStatus(err)).type('application/json').send({
@@ -76,11 +64,7 @@ function fixedError(err: FastifyError, reply: FastifyReply): FastifyReply {
 }
 
 export function registerHttpConfig(app: FastifyInstance, ctx: RestContext): void {
-  app.setErrorHandler((err: FastifyError, req, reply) => {
-    if (err instanceof HttpProblem) return sendProblem(reply, err.status, err.title, err.message, err.headers);
-    return ctx.vulnerable ? vulnerableError(err, req, reply) : fixedError(err, reply);
-  });
-  app.setNotFoundHandler((_req, reply) => sendProblem(reply, 404, 'Not Found', 'no such resource'));
+  registerProblemHandlers(app, (err, req, reply) => (ctx.vulnerable ? vulnerableError(err, req, reply) : fixedError(err, reply)));
 
   app.addHook('onSend', async (req, reply, payload) => {
     const origin = corsOriginFor(ctx, req);

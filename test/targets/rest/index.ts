@@ -4,14 +4,14 @@
  * vulnerable one has the flaws listed in REST_VULNERABILITIES (README.md says how to exploit
  * each), the fixed one has none of them. Listens on 127.0.0.1 only.
  */
-import { mkdtempSync, mkdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import fastify from 'fastify';
+import { rmSync } from 'node:fs';
+import { systemClock } from '../kit/clock.js';
+import { seedWorkDir } from '../kit/files.js';
+import { createLoginLimiter } from '../kit/login-limiter.js';
+import { listenOnLoopback, targetServer } from '../kit/server.js';
 import type { RunningTarget, TargetVariant } from '../types.js';
 import type { RestContext } from './context.js';
 import { registerHttpConfig } from './http-config.js';
-import { createLoginLimiter } from './login-limiter.js';
 import { openApiDocument } from './openapi.js';
 import { registerOrderRoutes } from './order-routes.js';
 import { openProductsDb } from './products-db.js';
@@ -32,8 +32,6 @@ export interface RestTargetOptions {
   clock?: Clock;
 }
 
-const systemClock: Clock = { now: () => Date.now() };
-
 const DOCS: Readonly<Record<string, string>> = {
   'welcome.txt': 'Welcome to the Example Shop.\nOrders ship within two working days.\n',
   'shipping-policy.txt': 'Shipping is free above 50 EUR. Parcels are tracked.\n',
@@ -43,10 +41,7 @@ const DOCS: Readonly<Record<string, string>> = {
 export async function startRestTarget(variant: TargetVariant, options: RestTargetOptions = {}): Promise<RunningTarget> {
   const vulnerable = variant === 'vulnerable';
   const clock = options.clock ?? systemClock;
-  const workDir = realpathSync(mkdtempSync(join(tmpdir(), 'herd-rest-target-')));
-  const docsDir = join(workDir, 'docs');
-  mkdirSync(docsDir);
-  for (const [name, text] of Object.entries(DOCS)) writeFileSync(join(docsDir, name), text);
+  const { workDir, dir: docsDir } = seedWorkDir('herd-rest-target-', 'docs', DOCS);
 
   const products = openProductsDb(vulnerable);
   const ctx: RestContext = {
@@ -62,14 +57,7 @@ export async function startRestTarget(variant: TargetVariant, options: RestTarge
     webhookHosts: ['hooks.example.com'],
   };
 
-  const app = fastify({
-    logger: false,
-    exposeHeadRoutes: false,
-    requestTimeout: 30_000,
-    // close() must not wait for the keep-alive connections a scanner leaves open.
-    forceCloseConnections: true,
-    routerOptions: { maxParamLength: 200 },
-  });
+  const app = targetServer();
   registerHttpConfig(app, ctx);
   registerUserRoutes(app, ctx);
   registerOrderRoutes(app, ctx);
@@ -95,16 +83,10 @@ export async function startRestTarget(variant: TargetVariant, options: RestTarge
     rmSync(workDir, { recursive: true, force: true });
   };
 
-  let url: string;
-  try {
-    url = await app.listen({ host: '127.0.0.1', port: 0 });
-  } catch (err) {
-    cleanup();
-    throw err;
-  }
+  // Kill running shell commands first so their requests end and close() does not wait.
+  const { url, close } = await listenOnLoopback(app, { beforeClose: killChildren, cleanup });
   specJson = JSON.stringify(openApiDocument(url));
 
-  let closing: Promise<void> | null = null;
   return {
     url,
     variant,
@@ -117,14 +99,6 @@ export async function startRestTarget(variant: TargetVariant, options: RestTarge
       body: { username: '{username}', password: '{password}' },
       tokenPath: 'token',
     },
-    close() {
-      closing ??= (async () => {
-        // Kill running shell commands first so their requests end and close() does not wait.
-        killChildren();
-        await app.close();
-        cleanup();
-      })();
-      return closing;
-    },
+    close,
   };
 }

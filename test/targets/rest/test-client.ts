@@ -1,14 +1,10 @@
+import { passwordOf, send, type Answer } from '../kit/test-http.js';
 import type { RunningTarget } from '../types.js';
 
 /** A small fetch wrapper for the REST target's tests: real HTTP to the running target. */
 
-export interface Answer {
-  status: number;
-  headers: Headers;
-  text: string;
-  /** The parsed body when it is JSON, else undefined. */
-  json: unknown;
-}
+export { TestClock } from '../kit/clock.js';
+export { passwordOf, type Answer } from '../kit/test-http.js';
 
 export interface CallOptions {
   method?: string;
@@ -27,21 +23,7 @@ export async function call(target: RunningTarget, path: string, options: CallOpt
     body = JSON.stringify(options.body);
     headers['content-type'] ??= 'application/json';
   }
-  const response = await fetch(target.url + path, { method: options.method ?? 'GET', headers, body, redirect: 'manual' });
-  const text = await response.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, headers: response.headers, text, json };
-}
-
-export function passwordOf(target: RunningTarget, username: string): string {
-  const user = target.users.find((u) => u.username === username);
-  if (user === undefined) throw new Error(`the target has no user ${username}; use one of ${target.users.map((u) => u.username).join(', ')}`);
-  return user.password;
+  return send(target, path, options.method ?? 'GET', headers, body);
 }
 
 export async function login(target: RunningTarget, username: string, password = passwordOf(target, username)): Promise<string> {
@@ -63,15 +45,4 @@ export function rawJwt(header: Record<string, unknown>, payload: Record<string, 
 
 export function jwtPayload(token: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')) as Record<string, unknown>;
-}
-
-/** A settable clock for tokens and the login limiter. */
-export class TestClock {
-  constructor(private ms: number) {}
-  now(): number {
-    return this.ms;
-  }
-  advance(ms: number): void {
-    this.ms += ms;
-  }
 }

@@ -1,5 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
+import type { Clock } from '../kit/clock.js';
 
 /**
  * Login tokens (HS256 JWTs, exp one hour ahead) for both variants.
@@ -24,10 +25,7 @@ export interface TokenService {
   verify(token: string): Promise<string | null>;
 }
 
-export interface Clock {
-  /** Milliseconds since the epoch. */
-  now(): number;
-}
+export type { Clock } from '../kit/clock.js';
 
 function b64url(data: string | Buffer): string {
   return Buffer.from(data).toString('base64url');

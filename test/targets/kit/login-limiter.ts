@@ -1,4 +1,4 @@
-import type { Clock } from './tokens.js';
+import type { Clock } from './clock.js';
 
 /**
  * The fixed twin's brake on password guessing: after `maxFailures` failed logins for one username
