@@ -1,15 +1,20 @@
 /**
  * What the access and injection checks of GraphQL APIs are, with fixes written for GraphQL
- * servers. The ids are the REST checks' ids (a finding means the same flaw whatever the protocol).
+ * servers. Their identity is the REST checks' (a finding means the same flaw whatever the protocol);
+ * only the description and the fix are written for GraphQL.
  */
 import type { CheckInfo } from '../../model.js';
+import { BFLA_INFO as REST_BFLA, BOLA_INFO as REST_BOLA, EXPOSURE_INFO as REST_EXPOSURE, MASS_ASSIGNMENT_INFO as REST_MASS_ASSIGNMENT } from '../access/info-authz.js';
+import { UNAUTHENTICATED_INFO as REST_UNAUTHENTICATED } from '../access/info-auth.js';
+import { sqlInjection } from '../injection/sql.js';
+
+/** What names a flaw (id, title, severity, CWE, category) is the REST check's: one flaw, one name. */
+function identityOf({ id, title, severity, cwe, owasp }: CheckInfo): Pick<CheckInfo, 'id' | 'title' | 'severity' | 'cwe' | 'owasp'> {
+  return { id, title, severity, cwe, owasp };
+}
 
 export const BOLA_INFO: CheckInfo = {
-  id: 'authz.bola',
-  title: "Broken object level authorization: one user can access another user's objects",
-  severity: 'high',
-  cwe: 'CWE-639',
-  owasp: 'API1:2023',
+  ...identityOf(REST_BOLA),
   description:
     "A GraphQL field or mutation that takes an object's id returns or changes the object without checking that it belongs to the caller. Any logged-in user can walk through ids (often sequential) and read or modify other users' orders, documents or messages. GraphQL makes it easy to miss: every resolver that loads an object by id, including nested ones, must apply the same ownership rule.",
   remediation: {
@@ -69,11 +74,7 @@ end`,
 };
 
 export const BFLA_INFO: CheckInfo = {
-  id: 'authz.bfla',
-  title: 'Broken function level authorization: a normal user can call administrators’ operations',
-  severity: 'high',
-  cwe: 'CWE-285',
-  owasp: 'API5:2023',
+  ...identityOf(REST_BFLA),
   description:
     'A GraphQL field or mutation meant for administrators (listing every account, deleting users, changing roles) runs for a normal logged-in user. The schema advertises these operations to everyone, so checking only that the caller is logged in hands administrative power to any account.',
   remediation: {
@@ -143,11 +144,7 @@ c.Directives.HasRole = func(ctx context.Context, obj any, next graphql.Resolver,
 };
 
 export const MASS_ASSIGNMENT_INFO: CheckInfo = {
-  id: 'authz.mass-assignment',
-  title: 'Mass assignment: clients can set fields they must not (role, isAdmin, balance…)',
-  severity: 'high',
-  cwe: 'CWE-915',
-  owasp: 'API3:2023',
+  ...identityOf(REST_MASS_ASSIGNMENT),
   description:
     'A mutation copies every field of its input object into the stored record, including privileged ones such as `role`, `isAdmin` or `permissions`. A normal user sends the field with a value of their choice and it sticks: they grant themselves administrator rights or change data only the system or an administrator should set.',
   remediation: {
@@ -213,11 +210,7 @@ end`,
 };
 
 export const EXPOSURE_INFO: CheckInfo = {
-  id: 'data.excessive-exposure',
-  title: 'Excessive data exposure: responses carry password hashes, secrets or card numbers',
-  severity: 'high',
-  cwe: 'CWE-213',
-  owasp: 'API3:2023',
+  ...identityOf(REST_EXPOSURE),
   description:
     'The schema exposes sensitive fields — password hashes, API keys, secrets, tokens — and the server resolves them for callers who must not see them (other users, or anyone). GraphQL returns whatever field a client asks for, so a field that exists in the schema without its own authorization rule is readable by every caller that can reach its object, through any path (`user(id)`, `order { owner }`…).',
   remediation: {
@@ -266,11 +259,7 @@ end`,
 };
 
 export const UNAUTHENTICATED_INFO: CheckInfo = {
-  id: 'auth.unauthenticated-access',
-  title: 'Missing authentication: an operation documented as secured answers without credentials',
-  severity: 'high',
-  cwe: 'CWE-306',
-  owasp: 'API2:2023',
+  ...identityOf(REST_UNAUTHENTICATED),
   description:
     "A GraphQL field returns users' private objects to a request without any credentials. GraphQL servers usually authenticate in each resolver rather than per route, so a single resolver that forgets (or falls back to \"everything\" when there is no user) exposes its data to the whole internet.",
   remediation: {
@@ -322,11 +311,7 @@ SecurityFilterChain api(HttpSecurity http) throws Exception {
 };
 
 export const SQL_INFO: CheckInfo = {
-  id: 'injection.sql',
-  title: 'SQL injection',
-  severity: 'critical',
-  cwe: 'CWE-89',
-  owasp: 'API8:2023',
+  ...identityOf(sqlInjection),
   description:
     'A GraphQL argument is pasted into an SQL statement. GraphQL type checking does not help: a `String` or `ID` argument carries any text, quotes included. An attacker changes the statement’s logic to read every row, other tables (users and password hashes through UNION SELECT) or, depending on the database, to modify data.',
   remediation: {
