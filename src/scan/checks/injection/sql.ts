@@ -129,7 +129,9 @@ export const sqlInjection: Check = {
   severity: 'critical',
   cwe: 'CWE-89',
   owasp: 'API8:2023',
-  appliesTo: 'any',
+  // GraphQL APIs have their own SQL injection check (checks/graphql/sql-injection.ts), which also
+  // reads masked errors from differences in the answers: one check per protocol, not two.
+  appliesTo: 'rest',
   description:
     'An input of the API is pasted into the text of an SQL statement instead of being passed to the database as a bound parameter, so characters such as quotes change the statement itself (OWASP Top 10 2021 A03:2021 Injection). Whoever controls the input can read or change any table the application account can reach, bypass login and filters, and often take over the database server. The API Security Top 10 (2023) has no injection category; herd files it under API8:2023 Security Misconfiguration.',
   remediation: {

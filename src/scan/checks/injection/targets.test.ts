@@ -202,7 +202,7 @@ describe('the injection group on the GraphQL target', () => {
     ['Query.me', '{ me { id username } }'],
   ];
 
-  it('finds the SQL injection in products(search) on the vulnerable variant only', async () => {
+  it('reports nothing on either GraphQL variant with the checks that run there (SQL injection over GraphQL is the graphql group\'s)', async () => {
     const results: Record<string, string[]> = {};
     for (const target of targets) {
       const c = scanClient(target);
@@ -225,6 +225,6 @@ describe('the injection group on the GraphQL target', () => {
       }
       results[target.variant] = seen;
     }
-    expect(results).toEqual({ vulnerable: ['injection.sql Query.products graphql:products.search'], fixed: [] });
+    expect(results).toEqual({ vulnerable: [], fixed: [] });
   }, 120_000);
 });
