@@ -23,12 +23,6 @@ export const enum JsonType {
   Unknown = 7,
 }
 
-const TYPE_NAMES = ['non-existent', 'string', 'number', 'object', 'array', 'boolean', 'null', 'unknown'];
-
-export function jsonTypeName(t: JsonType): string {
-  return TYPE_NAMES[t] ?? 'unknown';
-}
-
 /** What Get returns: the value's text (strings without their quotes, still escaped), its type, or an error. */
 export interface JsonGetResult {
   value: string;

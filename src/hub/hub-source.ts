@@ -37,10 +37,6 @@ export function hubUrl(url: string): string {
   return url.replace(/\/+$/, '');
 }
 
-export function describeSource(s: HubSource): string {
-  return s.kind === 'dir' ? s.dir : s.url;
-}
-
 function urlOf(base: string, path: string): string {
   return `${base}/${path.split('/').map(encodeURIComponent).join('/')}`;
 }

@@ -93,17 +93,3 @@ export function ownerOf(obj: unknown, identities: ReadonlyMap<string, Identity>)
   const owners = [...identities.values()].filter((id) => values.some((v) => id.values.has(v)));
   return owners.length === 1 ? owners[0].user : undefined;
 }
-
-/** Whether an object stands for, or belongs to, one of the scan users (never delete those). */
-export function touchesScanUser(obj: JsonObject, identities: ReadonlyMap<string, Identity>, names: readonly string[]): boolean {
-  const own = new Set<string>();
-  for (const f of SELF_FIELDS) addScalar(own, obj[f]);
-  for (const v of ownerValues(obj)) own.add(v);
-  for (const id of identities.values()) for (const v of own) if (id.values.has(v)) return true;
-  const lowered = new Set(names.map((n) => n.toLowerCase()));
-  for (const k of ['username', 'login', 'name', 'email', 'user']) {
-    const v = obj[k];
-    if (typeof v === 'string' && (lowered.has(v.toLowerCase()) || lowered.has(v.toLowerCase().split('@')[0]))) return true;
-  }
-  return false;
-}
