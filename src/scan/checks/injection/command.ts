@@ -9,7 +9,7 @@ import { randomInt } from 'node:crypto';
 import type { Check, CheckContext } from '../../check.js';
 import type { Exchange } from '../../model.js';
 import type { InjectionPoint } from './inputs.js';
-import { confirmDelay, describeInput, forEachInput, isSecretInput, keyOf, Reporter, shown, type Baseline, type Prober } from './probe.js';
+import { confirmDelay, describeInput, isSecretInput, probeInputs, shown, type Baseline, type Prober } from './probe.js';
 
 const SLEEP_S = 3;
 
@@ -143,17 +143,6 @@ out, err := exec.CommandContext(ctx, "ping", "-c", "1", "--", host).Output() // 
       'https://cwe.mitre.org/data/definitions/78.html',
     ],
   },
-  async run(ctx: CheckContext): Promise<void> {
-    const reporter = new Reporter(ctx);
-    await forEachInput(
-      ctx,
-      (p) => !isSecretInput(p),
-      async (target, point, prober) => {
-        const base = await prober.baseline(point);
-        if (base === null) return;
-        const hit = (await outputBased(point, prober, base)) ?? (await timeBased(point, prober, base));
-        if (hit !== null) reporter.report({ location: target.location, key: keyOf(point), detail: hit.detail, evidence: hit.evidence });
-      },
-    );
-  },
+  run: (ctx: CheckContext) =>
+    probeInputs(ctx, (p) => !isSecretInput(p), async (point, prober, base) => (await outputBased(point, prober, base)) ?? (await timeBased(point, prober, base))),
 };

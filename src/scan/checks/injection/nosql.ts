@@ -12,7 +12,7 @@ import type { Check, CheckContext } from '../../check.js';
 import type { Exchange, ScanRequest } from '../../model.js';
 import { itemCount, sameShape, snapshot, type Snapshot } from './compare.js';
 import type { InjectionPoint } from './inputs.js';
-import { describeInput, forEachInput, keyOf, Reporter, shown, type Baseline, type Prober } from './probe.js';
+import { describeInput, probeInputs, shown, type Baseline, type Prober } from './probe.js';
 
 interface Probe {
   readonly label: string;
@@ -156,17 +156,6 @@ err := users.FindOne(ctx, bson.D{{Key: "username", Value: bson.D{{Key: "$eq", Va
       'https://cwe.mitre.org/data/definitions/943.html',
     ],
   },
-  async run(ctx: CheckContext): Promise<void> {
-    const reporter = new Reporter(ctx);
-    await forEachInput(
-      ctx,
-      (p) => (p.kind === 'json' && p.valueType === 'string') || p.kind === 'query' || p.kind === 'form',
-      async (target, point, prober) => {
-        const base = await prober.baseline(point);
-        if (base === null) return;
-        const hit = await probeInput(point, prober, base);
-        if (hit !== null) reporter.report({ location: target.location, key: keyOf(point), detail: hit.detail, evidence: hit.evidence });
-      },
-    );
-  },
+  run: (ctx: CheckContext) =>
+    probeInputs(ctx, (p) => (p.kind === 'json' && p.valueType === 'string') || p.kind === 'query' || p.kind === 'form', probeInput),
 };

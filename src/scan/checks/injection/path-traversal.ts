@@ -9,7 +9,7 @@
 import type { Check, CheckContext } from '../../check.js';
 import type { Exchange } from '../../model.js';
 import type { InjectionPoint } from './inputs.js';
-import { describeInput, forEachInput, isSecretInput, keyOf, Reporter, shown, type Baseline, type Prober } from './probe.js';
+import { describeInput, isSecretInput, probeInputs, shown, type Baseline, type Prober } from './probe.js';
 
 const DEPTH = 10;
 /** Encoded forms climb less far: some routers cap a parameter at 100 characters (Fastify). */
@@ -148,13 +148,5 @@ io.Copy(w, f)`,
       'https://cwe.mitre.org/data/definitions/22.html',
     ],
   },
-  async run(ctx: CheckContext): Promise<void> {
-    const reporter = new Reporter(ctx);
-    await forEachInput(ctx, looksLikeFile, async (target, point, prober) => {
-      const base = await prober.baseline(point);
-      if (base === null) return;
-      const hit = await probeInput(point, prober, base);
-      if (hit !== null) reporter.report({ location: target.location, key: keyOf(point), detail: hit.detail, evidence: hit.evidence });
-    });
-  },
+  run: (ctx: CheckContext) => probeInputs(ctx, looksLikeFile, probeInput),
 };

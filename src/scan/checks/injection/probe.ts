@@ -183,6 +183,31 @@ export async function forEachInput(
 }
 
 /** How long an exchange took: its response time, Infinity when it timed out, 0 when it failed. */
+/** What a detector found at one input: the finding's detail and the exchanges that prove it. */
+export interface Hit {
+  readonly detail: string;
+  readonly evidence: readonly Exchange[];
+}
+
+/**
+ * The common shape of an input-probing check: for each input `select` accepts, a baseline answer,
+ * then `detect` (the check's detectors, cheapest first); a hit is reported once per location and
+ * input.
+ */
+export async function probeInputs(
+  ctx: CheckContext,
+  select: (p: InjectionPoint, t: Target) => boolean,
+  detect: (point: InjectionPoint, prober: Prober, base: Baseline, target: Target) => Promise<Hit | null>,
+): Promise<void> {
+  const reporter = new Reporter(ctx);
+  await forEachInput(ctx, select, async (target, point, prober) => {
+    const base = await prober.baseline(point);
+    if (base === null) return;
+    const hit = await detect(point, prober, base, target);
+    if (hit !== null) reporter.report({ location: target.location, key: keyOf(point), detail: hit.detail, evidence: hit.evidence });
+  });
+}
+
 export function elapsedMs(e: Exchange): number {
   if (e.response !== null) return e.response.timeMs;
   return e.error !== undefined && /within \d+ ?ms/.test(e.error) ? Number.POSITIVE_INFINITY : 0;

@@ -14,14 +14,9 @@ import type { Exchange } from '../../model.js';
 import { isEmptyResult, itemCount, sameShape, snapshot, type Snapshot } from './compare.js';
 import { anyHasDbError, findDbError } from './db-errors.js';
 import type { InjectionPoint } from './inputs.js';
-import { confirmDelay, describeInput, forEachInput, isSafeMethod, isSecretInput, keyOf, Reporter, shown, type Baseline, type Prober } from './probe.js';
+import { confirmDelay, describeInput, isSafeMethod, isSecretInput, probeInputs, shown, type Baseline, type Hit, type Prober } from './probe.js';
 
 const SLEEP_S = 3;
-
-interface Hit {
-  readonly detail: string;
-  readonly evidence: readonly Exchange[];
-}
 
 async function errorBased(point: InjectionPoint, prober: Prober, base: Baseline): Promise<Hit | null> {
   const bodies = base.exchanges.map((e) => e.response?.body ?? '');
@@ -182,18 +177,9 @@ if err != nil {
       'https://cwe.mitre.org/data/definitions/89.html',
     ],
   },
-  async run(ctx: CheckContext): Promise<void> {
-    const reporter = new Reporter(ctx);
-    await forEachInput(
-      ctx,
-      (p) => !isSecretInput(p),
-      async (target, point, prober) => {
-        const base = await prober.baseline(point);
-        if (base === null) return;
-        const readOnly = isSafeMethod(target.operation.method) || target.operation.id.startsWith('Query.');
-        const hit = (await errorBased(point, prober, base)) ?? (await booleanBased(point, prober, base, readOnly)) ?? (await timeBased(point, prober, base));
-        if (hit !== null) reporter.report({ location: target.location, key: keyOf(point), detail: hit.detail, evidence: hit.evidence });
-      },
-    );
-  },
+  run: (ctx: CheckContext) =>
+    probeInputs(ctx, (p) => !isSecretInput(p), async (point, prober, base, target) => {
+      const readOnly = isSafeMethod(target.operation.method) || target.operation.id.startsWith('Query.');
+      return (await errorBased(point, prober, base)) ?? (await booleanBased(point, prober, base, readOnly)) ?? (await timeBased(point, prober, base));
+    }),
 };
