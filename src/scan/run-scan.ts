@@ -104,7 +104,7 @@ export async function runScan(o: ScanOptions): Promise<ScanResult> {
     let resources: KnownResource[];
     if (api.kind === 'rest') {
       const root = apiRoot(baseUrl, api.servers);
-      ({ samples, resources } = await exploreRest({ api, root, client, users, safe: o.safe ?? false, identities: identitiesOf(scanUsers), onProgress: () => progress('exploring') }));
+      ({ samples, resources } = await exploreRest({ api, root, client, users, safe: o.safe ?? false, identities: loginNamesOf(scanUsers), onProgress: () => progress('exploring') }));
       addLoginSamples(api, root, credentials, samples);
     } else {
       ({ samples, resources } = await exploreGraphql({ api, baseUrl, client, users: scanUsers.map((u) => ({ name: u.name, role: u.role })), safe: o.safe ?? false, log }));
@@ -198,7 +198,7 @@ function addLoginSamples(api: RestApi, root: URL, credentials: UserCredentials, 
 }
 
 /** What each user logs in with that names them (user name, e-mail, login), by user. */
-function identitiesOf(users: readonly UserConfig[]): Map<string, Record<string, string>> {
+function loginNamesOf(users: readonly UserConfig[]): Map<string, Record<string, string>> {
   const out = new Map<string, Record<string, string>>();
   for (const u of users) {
     const fields: Record<string, string> = {};
