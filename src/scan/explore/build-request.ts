@@ -53,7 +53,10 @@ export function buildRequest(op: ApiOperation, root: URL, o: BuildOptions = {}):
   const pathValues: Record<string, string> = {};
   let path = op.path;
   for (const p of op.parameters.filter((x) => x.in === 'path')) {
-    const v = o.pathValues?.[p.name] ?? scalar(paramValue(p, o.learned));
+    let v = o.pathValues?.[p.name] ?? scalar(paramValue(p, o.learned));
+    // `.` and `..` (even percent-encoded) are dot segments: every URL parser removes them and the
+    // request would go to another path, up to the API root. Such a value cannot be sent in a path.
+    if (isDotSegment(v)) v = notDotSegment(scalar(valueFor(p.schema, { name: p.name })));
     pathValues[p.name] = v;
     path = path.split(`{${p.name}}`).join(encodeURIComponent(v));
   }
@@ -94,6 +97,14 @@ export function buildRequest(op: ApiOperation, root: URL, o: BuildOptions = {}):
 function paramValue(p: ApiParameter, learned: LearnedValues | undefined): unknown {
   if (p.example !== undefined && (learned === undefined || p.in !== 'path')) return p.example;
   return valueFor(p.example !== undefined ? { ...p.schema, example: p.example } : p.schema, { name: p.name, learned, anyLearned: p.in === 'path' });
+}
+
+function isDotSegment(v: string): boolean {
+  return v === '.' || v === '..';
+}
+
+function notDotSegment(v: string): string {
+  return isDotSegment(v) ? '1' : v;
 }
 
 export function scalar(v: unknown): string {
