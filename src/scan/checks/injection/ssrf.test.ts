@@ -42,6 +42,13 @@ function app(variant: Variant): FastifyInstance {
     if (!feed.startsWith('https://hooks.example.com')) setTimeout(() => void fetchQuietly(feed), 300);
     return { queued: true };
   });
+  // Builds the URL from parts (DVGA's importPaste does this with curl).
+  f.post<{ Body: { host?: string; port?: number; path?: string } }>('/api/pastes/import', async (req, reply) => {
+    const host = String(req.body.host ?? '');
+    if (variant === 'fixed' && host !== 'pastebin.example.com') return reply.code(400).send({ error: 'host not allowed' });
+    if (host === 'pastebin.example.com') return { imported: true };
+    return { status: await fetchQuietly(`http://${host}:${req.body.port ?? 80}${req.body.path ?? '/'}`) };
+  });
   // Stores the URL and never fetches it.
   f.get<{ Querystring: { avatar?: string } }>('/api/profile/avatar', async (req) => ({ avatar: req.query.avatar ?? '' }));
   return f;
@@ -50,6 +57,7 @@ function app(variant: Variant): FastifyInstance {
 const hookOp = operation('POST', '/api/webhooks/test', { requestBody: { contentType: 'application/json', required: true, schema: { type: 'object' } } });
 const feedOp = operation('GET', '/api/feeds/preview', { parameters: [query('feed', { type: 'string', format: 'uri' })] });
 const avatarOp = operation('GET', '/api/profile/avatar', { parameters: [query('avatar')] });
+const importOp = operation('POST', '/api/pastes/import', { requestBody: { contentType: 'application/json', required: true, schema: { type: 'object' } } });
 
 let canary: TestCanary;
 beforeEach(async () => {
@@ -70,8 +78,9 @@ async function scan(variant: Variant, safe = false) {
       await sample(sampler, url, hookOp, { path: '/api/webhooks/test', json: { url: 'https://hooks.example.com/ok', name: 'deploy' } }),
       await sample(sampler, url, feedOp, { path: '/api/feeds/preview?feed=https%3A%2F%2Fhooks.example.com%2Ffeed' }),
       await sample(sampler, url, avatarOp, { path: '/api/profile/avatar?avatar=https%3A%2F%2Fcdn.example.com%2Fa.png' }),
+      await sample(sampler, url, importOp, { path: '/api/pastes/import', json: { host: 'pastebin.example.com', port: 443, path: '/raw/1' } }),
     ];
-    const { ctx, findings } = context({ api: restApi([hookOp, feedOp, avatarOp]), baseUrl: url, client: c, samples, canary, safe });
+    const { ctx, findings } = context({ api: restApi([hookOp, feedOp, avatarOp, importOp]), baseUrl: url, client: c, samples, canary, safe });
     await ssrf.run(ctx);
     return findings;
   } finally {
@@ -85,14 +94,16 @@ describe('injection.ssrf', () => {
     expect(findings.map((f) => [f.location, f.key])).toEqual([
       ['POST /api/webhooks/test', 'json:url'],
       ['GET /api/feeds/preview', 'query:feed'],
+      ['POST /api/pastes/import', 'json:host'],
     ]);
+    expect(findings[2].detail).toMatch(/127\.0\.0\.1:\d+\/[^ ]*#/);
     expect(findings[0].detail).toMatch(/canary received a request/);
     expect(findings[0].evidence).toHaveLength(1);
   });
 
   it('gets past a blocklist of loopback names with the decimal form of 127.0.0.1', async () => {
     const findings = await scan('blocklist');
-    expect(findings).toHaveLength(2);
+    expect(findings).toHaveLength(3);
     expect(findings[0].detail).toMatch(/2130706433/);
   });
 

@@ -2,7 +2,9 @@
  * injection.ssrf — server-side request forgery. Inputs that look like URLs (format uri/url, a name
  * such as url, link, callback, webhook, image, avatar, feed, redirect, target, dest…, or a value
  * starting with http) are replaced by a URL of the scanner's canary on 127.0.0.1; a request
- * reaching the canary is the proof. The loopback address is also sent in its decimal form
+ * reaching the canary is the proof. Inputs that name a host (host, hostname, server, domain…), which
+ * the server pastes into a URL it builds (`${scheme}://${host}:${port}${path}`), get the canary's
+ * `host:port/path#`: whatever the server appends lands in the fragment. The loopback address is also sent in its decimal form
  * (http://2130706433:port), which naive blocklists miss. All URLs are sent first,
  * then the hits are awaited together, so a silent API costs one wait per scan, not per input.
  */
@@ -21,13 +23,29 @@ const URL_WORDS = new Set([
   'website', 'homepage', 'src', 'source', 'import', 'download', 'notify', 'notification', 'ping', 'next', 'return', 'continue',
 ]);
 
+const HOST_WORDS = new Set(['host', 'hostname', 'server', 'domain', 'fqdn', 'ip', 'addr']);
+
 function looksLikeUrl(p: InjectionPoint): boolean {
   if (p.valueType !== 'string' || isSecretInput(p)) return false;
   const format = p.schema?.format;
   if (format === 'uri' || format === 'url' || format === 'iri' || format === 'uri-reference') return true;
   if (/^https?:\/\//i.test(p.value)) return true;
+  if (/^-?\d+$/.test(p.value)) return false;
   const w = words(p.leaf);
-  return w.some((x) => URL_WORDS.has(x)) && !/^-?\d+$/.test(p.value);
+  return w.some((x) => URL_WORDS.has(x)) || looksLikeHost(p);
+}
+
+/** A host name input (not a URL): the server builds the URL around it. */
+function looksLikeHost(p: InjectionPoint): boolean {
+  const format = p.schema?.format;
+  if (format === 'hostname' || format === 'ipv4') return true;
+  const w = words(p.leaf);
+  return w.length > 0 && HOST_WORDS.has(w[w.length - 1]!) && !/^https?:/i.test(p.value);
+}
+
+/** The canary URL as a host input: `127.0.0.1:port/path#`, so a path or port appended is ignored. */
+function asHost(url: string): string {
+  return `${url.replace(/^https?:\/\//i, '')}#`;
 }
 
 /** The canary URL with its host written as one decimal number, when it is 127.0.0.1. */
@@ -51,10 +69,11 @@ interface Sent {
 async function sendAll(ctx: CheckContext, target: Target, point: InjectionPoint, send: (r: Exchange['request']) => Promise<Exchange>): Promise<Sent[]> {
   const label = `ssrf ${target.location} ${point.name}`;
   const plain = ctx.canary.url(label);
-  const variants: [string, string][] = [[plain, plain]];
+  const host = looksLikeHost(point) && !/^https?:\/\//i.test(point.value);
+  const variants: [string, string][] = [[plain, host ? asHost(plain) : plain]];
   const other = ctx.canary.url(`${label} decimal`);
   const decimal = decimalHost(other);
-  if (decimal !== null) variants.push([other, decimal]);
+  if (decimal !== null) variants.push([other, host ? asHost(decimal) : decimal]);
   const sent: Sent[] = [];
   for (const [canaryUrl, sentUrl] of variants) {
     if (!ctx.client.canSend()) break;
