@@ -6,10 +6,11 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { HerdError } from '../core/index.js';
 import type { Check, CheckContext, FindingInput, KnownResource, Sample } from './check.js';
-import type { CheckInfo, Exchange, Finding, RestApi, ScanApi, ScanResult } from './model.js';
+import type { CheckInfo, Exchange, Finding, RestApi, ScanApi, ScanRequest, ScanResult } from './model.js';
 import { HttpScanClient } from './http/scan-client.js';
 import { UserCredentials, type UserConfig } from './auth/credentials.js';
 import { autoUsers } from './auth/auto-users.js';
+import { autoGraphqlUsers } from './auth/auto-graphql-users.js';
 import { CanaryServer } from './oob/canary-server.js';
 import { loadOpenApi, parseSpecText } from './spec/openapi-load.js';
 import { discoverSpec } from './spec/discover.js';
@@ -90,9 +91,10 @@ export async function runScan(o: ScanOptions): Promise<ScanResult> {
     log('api loaded', { kind: api.kind, title: api.title, operations });
     progress('exploring');
     const scanUsers: UserConfig[] = [...o.users];
-    if (api.kind === 'rest' && scanUsers.length === 0 && o.autoUsers !== false && !(o.safe ?? false)) {
+    if (scanUsers.length === 0 && o.autoUsers !== false && !(o.safe ?? false)) {
       // Nobody to act as: sign two users up when the API lets anyone do so.
-      const made = await autoUsers({ api, root: apiRoot(baseUrl, api.servers), send: (r) => client.sendRaw(r) });
+      const send = (r: ScanRequest): Promise<Exchange> => client.sendRaw(r);
+      const made = api.kind === 'rest' ? await autoUsers({ api, root: apiRoot(baseUrl, api.servers), send }) : await autoGraphqlUsers({ api, baseUrl, send });
       if (made.length > 0) {
         credentials.add(made);
         scanUsers.push(...made);
