@@ -12,7 +12,7 @@ import type { Check } from '../../check.js';
 import { bflaCheck } from './bfla.js';
 import { bolaCheck } from './bola.js';
 import { excessiveExposureCheck } from './excessive-exposure.js';
-import { jwtExpiryCheck, jwtNoneCheck, jwtSignatureCheck, jwtWeakSecretCheck } from './jwt.js';
+import { jwtAlgConfusionCheck, jwtExpiryCheck, jwtKeyUrlCheck, jwtNoneCheck, jwtSignatureCheck, jwtWeakSecretCheck } from './jwt.js';
 import { loginRateLimitCheck } from './login-rate-limit.js';
 import { massAssignmentCheck } from './mass-assignment.js';
 import { unauthenticatedAccessCheck } from './unauthenticated-access.js';
@@ -24,6 +24,8 @@ export const accessChecks: readonly Check[] = [
   jwtNoneCheck,
   jwtSignatureCheck,
   jwtExpiryCheck,
+  jwtAlgConfusionCheck,
+  jwtKeyUrlCheck,
   bolaCheck,
   massAssignmentCheck,
   bflaCheck,

@@ -121,6 +121,32 @@ export const JWT_SIGNATURE_INFO: CheckInfo = {
   ),
 };
 
+export const JWT_ALG_CONFUSION_INFO: CheckInfo = {
+  id: 'auth.jwt-alg-confusion',
+  title: 'JWT algorithm confusion: a token signed with HMAC over the public key is accepted',
+  severity: 'critical',
+  cwe: 'CWE-347',
+  owasp: 'API2:2023',
+  description:
+    'The API signs its tokens with a private key (RS256, PS256 or ES256) and publishes the public key, as it should, but its verification takes the algorithm from the token: a token whose header says HS256 and whose HMAC is computed with the public key as the secret is accepted. The public key is public, so anyone can sign tokens for any user or role.',
+  remediation: jwtRemediation(
+    'Pass the verify call the one algorithm family the key is for (`algorithms: ["RS256"]` with an RSA key) and a key object of the right type, never a PEM string that an HMAC could use; libraries that pick the algorithm from the token header must be upgraded or configured so.',
+  ),
+};
+
+export const JWT_KEY_URL_INFO: CheckInfo = {
+  id: 'auth.jwt-key-url',
+  title: 'JWT key URL (jku/x5u) taken from the token: the server fetches keys where the caller says',
+  severity: 'high',
+  cwe: 'CWE-347',
+  owasp: 'API2:2023',
+  description:
+    'When a token names where its verification key is (the `jku` or `x5u` header), the server goes and fetches it. A caller who points it at a key set of their own signs tokens for anyone; even when the key is later refused, the server makes requests to addresses the caller chose (server-side request forgery into the internal network).',
+  remediation: jwtRemediation(
+    'Ignore `jku`, `x5u` and embedded `jwk` headers: configure the key set URL (or the keys) on the server and select keys by `kid` only among them. If several issuers must be trusted, keep an allowlist of exact key set URLs.',
+  ),
+};
+
 export const JWT_WEAK_SECRET_INFO: CheckInfo = {
   id: 'auth.jwt-weak-secret',
   title: 'JWT signed with a guessable secret',

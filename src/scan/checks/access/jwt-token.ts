@@ -2,7 +2,7 @@
  * JSON Web Tokens taken apart and forged, with node:crypto only: decoding without verification,
  * re-encoding with other claims, `alg: none` copies, and HMAC signatures (HS256/384/512).
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createPublicKey, timingSafeEqual, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { isObject, type JsonObject } from './common.js';
 
 export interface DecodedJwt {
@@ -92,4 +92,32 @@ export function noneVariants(jwt: DecodedJwt): string[] {
 /** The token with one claim added to its payload and its original signature kept. */
 export function tamperedPayload(jwt: DecodedJwt, claim: string, value: string): string {
   return `${jwt.parts[0]}.${encodeSegment({ ...jwt.payload, [claim]: value })}.${jwt.parts[2]}`;
+}
+
+/** Whether tokens of this algorithm are signed with a private key (the public one verifies them). */
+export function isAsymmetric(alg: unknown): boolean {
+  return typeof alg === 'string' && /^(RS|PS|ES)(256|384|512)$|^EdDSA$/.test(alg);
+}
+
+/**
+ * The texts a confused verifier may use as the HMAC secret for a public key given as a JWK: the
+ * SPKI PEM (with and without its final newline) and, for RSA, the PKCS#1 PEM. Keys that are not
+ * public RSA/EC/OKP keys give nothing.
+ */
+export function publicKeyTexts(jwk: JsonObject): string[] {
+  if (!['RSA', 'EC', 'OKP'].includes(String(jwk.kty)) || 'd' in jwk) return [];
+  let key: KeyObject;
+  try {
+    key = createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' });
+  } catch {
+    return [];
+  }
+  const pems = [String(key.export({ type: 'spki', format: 'pem' }))];
+  if (jwk.kty === 'RSA') pems.push(String(key.export({ type: 'pkcs1', format: 'pem' })));
+  return pems.flatMap((pem) => [pem, pem.trimEnd()]);
+}
+
+/** The token with its header changed (and the original signature kept). */
+export function withHeader(jwt: DecodedJwt, header: JsonObject): string {
+  return `${encodeSegment(header)}.${jwt.parts[1]}.${jwt.parts[2]}`;
 }

