@@ -167,7 +167,20 @@ async function scan(flags: ScanFlags, version: string): Promise<void> {
     },
   });
   if (flags.json) write(flags.json, toJson(result));
-  if (flags.sarif) write(flags.sarif, `${JSON.stringify(toSarif(result, flags.sarifSpecUri !== undefined ? { specUri: flags.sarifSpecUri } : {}), null, 2)}\n`);
+  if (flags.sarif) {
+    // With the description's own file (not a URL), each alert sits on its operation's line.
+    const specFile = graphqlEndpoint !== undefined || sdl !== undefined ? sdl : flags.openapi ?? config.openapi;
+    let specText: string | undefined;
+    if (flags.sarifSpecUri !== undefined && specFile !== undefined && !/^https?:\/\//i.test(specFile)) {
+      try {
+        specText = readFileSync(specFile, 'utf8');
+      } catch {
+        specText = undefined; // read a moment ago by the scan; if gone now, alerts go to line 1
+      }
+    }
+    const sarifOptions = flags.sarifSpecUri !== undefined ? { specUri: flags.sarifSpecUri, ...(specText !== undefined ? { specText } : {}) } : {};
+    write(flags.sarif, `${JSON.stringify(toSarif(result, sarifOptions), null, 2)}\n`);
+  }
   if (flags.junit) write(flags.junit, toJunit(result));
   if (flags.markdown) write(flags.markdown, toMarkdown(result));
   if (flags.html) write(flags.html, toHtml(result));

@@ -110,6 +110,54 @@ describe('toSarif', () => {
     expect(sql.locations[0]!.logicalLocations).toEqual([{ name: 'GET /api/products', fullyQualifiedName: 'GET /api/products' }]);
   });
 
+  it("places each result on its operation's line in the description when its text is given", () => {
+    const spec = [
+      'openapi: 3.0.3',
+      'info: { title: Shop, version: "1" }',
+      'paths:',
+      '  /api/orders/{id}:',
+      '    get:',
+      '      summary: one order',
+      '  /api/products:',
+      '    get:',
+      '      summary: search',
+      '  /api/users/{id}:',
+      '    get: {}',
+      '    delete: {}',
+      '  /:',
+      '    x-root: true',
+    ].join('\n');
+    const log = toSarif(scanFixture(), { specUri: 'openapi/shop.yaml', specText: spec });
+    expect(errorsOf(log)).toBe('');
+    const lines = run(log).results.map((r) => [r.locations[0]!.logicalLocations[0]!.name, r.locations[0]!.physicalLocation!.region.startLine]);
+    expect(lines).toEqual([
+      ['GET /api/orders/{id}', 5],
+      ['GET /api/products', 8],
+      ['GET /api/orders/{id}', 5],
+      ['DELETE /api/users/{id}', 12],
+      // Not in the description: line 1, as without the text.
+      ['GET /api/echo|`x`</td> ```', 1],
+      ['GET /api/products', 8],
+      // A path the description has without this method: the path's line.
+      ['GET /', 13],
+      ['GET /debug/vars', 1],
+    ]);
+    expect(run(log).results[0]!.locations[0]!.physicalLocation!.artifactLocation.uri).toBe('openapi/shop.yaml');
+  });
+
+  it('places GraphQL results on their field in the SDL, and everything on line 1 when the text is not a description', () => {
+    const sdl = 'schema { query: Root }\n\ntype Root {\n  me: String\n  order(id: ID!): String\n}\n';
+    const graphql = scanWith([findingOf({ fingerprint: 'a', location: 'Root.order' }), findingOf({ fingerprint: 'b', location: 'POST /graphql' })]);
+    const lineOf = (log: SarifLog) => run(log).results.map((r) => r.locations[0]!.physicalLocation!.region.startLine);
+    expect(lineOf(toSarif(graphql, { specUri: 'schema.graphql', specText: sdl }))).toEqual([5, 1]);
+    expect(lineOf(toSarif(scanFixture(), { specUri: 'openapi/shop.yaml', specText: '{"openapi": "3.0.0", "paths": {' }))).toEqual(Array(8).fill(1));
+  });
+
+  it('ignores the text when no spec file is named: results keep only a logical location', () => {
+    const loc = run(toSarif(scanFixture(), { specText: 'openapi: 3.0.0\npaths:\n  /api/orders/{id}:\n    get: {}\n' })).results[0]!.locations[0]!;
+    expect(loc.physicalLocation).toBeUndefined();
+  });
+
   it('gives only a logical location when no spec file is named', () => {
     const loc = run(toSarif(scanFixture())).results[0]!.locations[0]!;
     expect(loc.physicalLocation).toBeUndefined();

@@ -2,12 +2,13 @@
  * SARIF 2.1.0, the format GitHub code scanning (and most security dashboards) import: one run, one
  * rule per check, one result per finding. GitHub reads `security-severity` from each rule's
  * properties to rank alerts, and needs a physical location on a file of the repository, so the
- * API description's path in the repository is passed as `specUri`; the operation itself is a
- * logical location, and the evidence is carried as SARIF's `webRequest`/`webResponse`.
+ * API description's path in the repository is passed as `specUri` (with its text as `specText`,
+ * each result sits on its operation's line there); the operation itself is a logical location, and the evidence is carried as SARIF's `webRequest`/`webResponse`.
  */
 import type { CheckInfo, Exchange, Finding, ScanResult, Severity } from '../model.js';
 import { checkCatalog } from './catalog.js';
 import { excerpt } from './evidence.js';
+import { specLocator, type SpecLocator } from './spec-lines.js';
 
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 
@@ -105,6 +106,12 @@ export interface SarifOptions {
    * file location to show an alert. Without it results only have logical locations.
    */
   readonly specUri?: string;
+  /**
+   * The text of the file at `specUri` (OpenAPI/Swagger YAML or JSON, or GraphQL SDL): each result's
+   * region is then its operation's line there, so an alert shows on the operation. Without it, or
+   * for a location the text does not describe, line 1.
+   */
+  readonly specText?: string;
   /** herd's home page for `tool.driver.informationUri` (left out when not given). */
   readonly informationUri?: string;
   /** Characters of each evidence body carried in the log (default 4096). */
@@ -229,12 +236,12 @@ function evidenceLines(f: Finding): string[] {
   });
 }
 
-function resultOf(f: Finding, ruleIndex: number, opts: SarifOptions): SarifResult {
+function resultOf(f: Finding, ruleIndex: number, opts: SarifOptions, locate: SpecLocator): SarifResult {
   const maxBody = opts.maxBody ?? 4096;
   const logical = { name: f.location, fullyQualifiedName: f.location };
   const location: SarifLocation = opts.specUri
     ? {
-        physicalLocation: { artifactLocation: { uri: opts.specUri }, region: { startLine: 1 } },
+        physicalLocation: { artifactLocation: { uri: opts.specUri }, region: { startLine: locate(f.location) ?? 1 } },
         logicalLocations: [logical],
         message: { text: messageText(f.location) },
       }
@@ -272,6 +279,8 @@ function isIsoDate(s: string): boolean {
 export function toSarif(result: ScanResult, opts: SarifOptions = {}): SarifLog {
   const checks = checkCatalog(result);
   const index = new Map(checks.map((c, i) => [c.id, i]));
+  // Parsed once for all results; only worth it when results get a physical location.
+  const locate: SpecLocator = opts.specUri && opts.specText !== undefined ? specLocator(opts.specText) : () => undefined;
   return {
     $schema: SARIF_SCHEMA_URI,
     version: '2.1.0',
@@ -286,7 +295,7 @@ export function toSarif(result: ScanResult, opts: SarifOptions = {}): SarifLog {
           },
         },
         invocations: [{ executionSuccessful: true, ...(isIsoDate(result.startedAt) ? { startTimeUtc: result.startedAt } : {}) }],
-        results: result.findings.map((f) => resultOf(f, index.get(f.checkId) ?? 0, opts)),
+        results: result.findings.map((f) => resultOf(f, index.get(f.checkId) ?? 0, opts, locate)),
         properties: { target: { ...result.target }, stats: { ...result.stats } },
       },
     ],
