@@ -3,7 +3,8 @@
  * rule per check, one result per finding. GitHub reads `security-severity` from each rule's
  * properties to rank alerts, and needs a physical location on a file of the repository, so the
  * API description's path in the repository is passed as `specUri` (with its text as `specText`,
- * each result sits on its operation's line there); the operation itself is a logical location, and the evidence is carried as SARIF's `webRequest`/`webResponse`.
+ * each result sits on its operation's line there); the operation itself is a logical location,
+ * and the evidence is carried as SARIF's `webRequest`/`webResponse`.
  */
 import type { CheckInfo, Exchange, Finding, ScanResult, Severity } from '../model.js';
 import { checkCatalog } from './catalog.js';
