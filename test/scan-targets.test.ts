@@ -126,6 +126,18 @@ describe('herd scan as a CI gate', () => {
       expect(accepted.stdout).toMatch(/: 0 new, 0 fixed, \d+ unchanged/);
       const lenient = await runHerd([...args, '--fail-on', 'none'], { timeoutMs: 300_000 });
       expect(lenient.code).toBe(0);
+      // A description file in the repository: each SARIF alert sits on its operation's line.
+      const specFile = out('openapi.json');
+      const specText = `${JSON.stringify(await (await fetch(`${target.url}${target.specPath}`)).json(), null, 2)}\n`;
+      writeFileSync(specFile, specText);
+      const located = await runHerd(['scan', '--file', file, '--openapi', specFile, '--safe', '--quiet', '--checks', 'injection.sql', '--fail-on', 'none', '--sarif', out('l.sarif'), '--sarif-spec-uri', 'api/openapi.json'], { timeoutMs: 300_000 });
+      expect(located.code, located.stderr).toBe(0);
+      const lines = specText.split('\n');
+      const pathLine = lines.findIndex((l) => /^ {4}"\/(api\/)?products": \{/.test(l));
+      const getLine = lines.findIndex((l, i) => i > pathLine && /^ {6}"get": \{/.test(l)) + 1;
+      const sarif = JSON.parse(readFileSync(out('l.sarif'), 'utf8')) as { runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[] }[] };
+      expect(pathLine).toBeGreaterThan(0);
+      expect(sarif.runs[0]!.results[0]!.locations[0]!.physicalLocation).toEqual({ artifactLocation: { uri: 'api/openapi.json' }, region: { startLine: getLine } });
       const broken = await runHerd(['scan', '--url', target.url, '--openapi', join(dir, 'missing.yaml'), '--quiet']);
       expect(broken.code).toBe(2);
       expect(broken.stderr).toMatch(/HERD_SCAN_SPEC_UNREADABLE/);
