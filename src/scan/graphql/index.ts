@@ -1,10 +1,13 @@
 /**
- * GraphQL for the scanner: finding the endpoint, loading the schema (SDL file or introspection)
+ * GraphQL for the scanner: finding the endpoint, loading the schema (SDL file, introspection, or
+ * rebuilt from field suggestions when introspection is off)
  * as a GraphqlApi, building operations from the schema (selections, argument values as variables),
  * sending them through the scan client, and exploring the API as several users so that checks
  * start from real samples and the objects each user owns.
  */
 export { loadGraphqlApi, findGraphqlEndpoint, graphqlApiOf, operationsOf, schemaFromSdl, fieldRequiresAuth, jsonSchemaOf, GRAPHQL_ENDPOINTS, type LoadGraphqlOptions } from './load.js';
+export { recoverSchema, type RecoverOptions } from './recover.js';
+export { rootFieldWords, objectFieldWords, ARG_WORDS, ENUM_WORDS } from './field-words.js';
 export { exploreGraphql, itemOperation, type ExploreGraphqlOptions, type GraphqlExploration } from './explore.js';
 export {
   GraphqlTransport,

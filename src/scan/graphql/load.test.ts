@@ -79,11 +79,33 @@ describe('loading a GraphQL API', () => {
     expect(api.operations).toHaveLength(5);
   });
 
-  it('says to give an SDL file when introspection is refused', async () => {
-    const err = await loadGraphqlApi({ client: clientFor(closed.url), baseUrl: closed.url }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(HerdError);
-    expect((err as HerdError).code).toBe('HERD_SCAN_GRAPHQL_INTROSPECTION');
-    expect((err as HerdError).message).toMatch(/SDL file/);
+  it('rebuilds the schema from field suggestions when introspection is refused', async () => {
+    const api = await loadGraphqlApi({ client: clientFor(closed.url), baseUrl: closed.url });
+    expect(api.source).toBe('field suggestions');
+    expect(api.endpoint).toBe('/graphql');
+    expect(api.operations.map((o) => o.id)).toEqual(expect.arrayContaining(['Query.book', 'Query.books', 'Mutation.login', 'Mutation.addBook']));
+    const book = api.operations.find((o) => o.id === 'Query.book');
+    expect(book?.parameters.find((p) => p.name === 'id')).toMatchObject({ required: true, schema: { 'x-graphql-type': 'ID!' } });
+    const input = api.operations.find((o) => o.id === 'Mutation.addBook')?.parameters[0]?.schema;
+    expect(input).toMatchObject({ type: 'object', 'x-graphql-type': 'BookInput!', required: ['title'], properties: { title: { type: 'string' } } });
+    expect(api.operations.find((o) => o.id === 'Mutation.login')?.requiresAuth).toBe(false);
+  });
+
+  it('says to give an SDL file when introspection is refused and suggestions are hidden', async () => {
+    const hidden = await startMiniServer({
+      sdl: 'type Query { zorblax(quux: Int): Int }',
+      resolvers: {},
+      rules: [NoSchemaIntrospectionCustomRule],
+      formatError: (e) => ({ message: e.message.replace(/ ?Did you mean .*$/, '') }),
+    });
+    try {
+      const err = await loadGraphqlApi({ client: clientFor(hidden.url), baseUrl: hidden.url }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(HerdError);
+      expect((err as HerdError).code).toBe('HERD_SCAN_GRAPHQL_INTROSPECTION');
+      expect((err as HerdError).message).toMatch(/no field suggestions.*SDL file/);
+    } finally {
+      await hidden.close();
+    }
   });
 
   it('names the file and line of an SDL error', async () => {

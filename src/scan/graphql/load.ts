@@ -1,6 +1,7 @@
 /**
  * A GraphQL API as the scanner sees it: the endpoint (given, or found at the usual paths), the
- * schema (from an SDL file, or by introspection through the scan client) and one ApiOperation per
+ * schema (from an SDL file, by introspection through the scan client, or rebuilt from field
+ * suggestions when introspection is off) and one ApiOperation per
  * Query and Mutation field, so that checks and reports name GraphQL fields the way they name REST
  * operations (`Query.order`, method POST on the endpoint).
  */
@@ -24,6 +25,7 @@ import {
 import { HerdError } from '../../core/index.js';
 import type { ScanClient } from '../check.js';
 import type { ApiOperation, ApiParameter, GraphqlApi, JsonSchema } from '../model.js';
+import { recoverSchema } from './recover.js';
 import { isRequired, rootFields, rootTypeOf, wordsOf, type GqlField, type RootKind } from './schema-tools.js';
 import { endpointUrl, getRequest, gqlResultOfExchange, postRequest, type GqlPayload } from './transport.js';
 
@@ -130,14 +132,21 @@ export async function loadGraphqlApi(o: LoadGraphqlOptions): Promise<GraphqlApi>
   } else {
     const url = endpointUrl(o.baseUrl, endpoint);
     const got = await introspect(o.client, url, o.users ?? []);
-    if (got === null) {
-      throw new HerdError(
-        'HERD_SCAN_GRAPHQL_INTROSPECTION',
-        `${url} does not answer introspection (it should be off in production); give the schema as an SDL file`,
-      );
+    if (got !== null) {
+      schema = got;
+      source = 'introspection';
+    } else {
+      // Introspection off is the norm in production; graphql-js's "Did you mean" errors often are not.
+      const recovered = await recoverSchema(o.client, url, { as: null });
+      if (recovered === null) {
+        throw new HerdError(
+          'HERD_SCAN_GRAPHQL_INTROSPECTION',
+          `${url} does not answer introspection and gives no field suggestions either (both should be off in production); give the schema as an SDL file`,
+        );
+      }
+      schema = recovered;
+      source = 'field suggestions';
     }
-    schema = got;
-    source = 'introspection';
   }
   return graphqlApiOf(schema, endpoint, source);
 }
