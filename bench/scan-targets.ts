@@ -15,7 +15,8 @@ import type { RunningTarget, TargetVariant } from '../test/targets/types.js';
  * `npm run bench:scan`: `herd scan` on the project's deliberately vulnerable targets (test/targets,
  * REST and GraphQL, vulnerable and fixed): requests sent, wall time, documented vulnerabilities
  * found, findings on the fixed twin. Beside it, where one is installed here, another open-source
- * tool on the same target: sqlmap (Debian package) on the REST target's SQL injection. Writes the
+ * tool on the same target: sqlmap (Debian package) on the REST target's SQL injection, and Wapiti
+ * (Debian package, a black-box web scanner) on the REST target's GET operations. Writes the
  * section "## API scanner" of BENCHMARKS.md.
  */
 
@@ -23,7 +24,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const HERD = join(ROOT, 'dist', 'src', 'cli', 'main.js');
 const TITLE = '## API scanner';
 
-const { values: args } = parseArgs({ options: { output: { type: 'string', default: join(ROOT, 'BENCHMARKS.md') } } });
+const { values: args } = parseArgs({ options: { output: { type: 'string', default: join(ROOT, 'BENCHMARKS.md') }, 'wapiti-only': { type: 'boolean', default: false } } });
 
 function log(msg: string): void {
   process.stderr.write(`[bench:scan] ${msg}\n`);
@@ -130,6 +131,125 @@ async function sqlmapRows(dir: string): Promise<string[] | undefined> {
   return [await herdSqlRow(dir), await sqlmapRun(dir, 'default', []), await sqlmapRun(dir, 'thorough', ['--level', '5', '--risk', '3'])].map((r) => r.replace('| sqlmap ', `| sqlmap ${version} `));
 }
 
+/** Wapiti's vulnerability categories, as the herd check that looks for the same flaw. */
+const WAPITI_CHECKS: Readonly<Record<string, string>> = {
+  'SQL Injection': 'injection.sql',
+  'Blind SQL Injection': 'injection.sql',
+  'Command execution': 'injection.command',
+  'Path Traversal': 'injection.path-traversal',
+  'Cross Site Scripting': 'injection.xss',
+  'Reflected Cross Site Scripting': 'injection.xss',
+  'Stored Cross Site Scripting': 'injection.xss',
+  'XML External Entity': 'injection.xxe',
+  'Server Side Request Forgery': 'injection.ssrf',
+  'HTTP Secure Headers': 'config.security-headers',
+};
+
+/** A forward HTTP proxy on 127.0.0.1 that counts the requests a tool sends through it. */
+async function countingProxy(): Promise<{ url: string; count: () => number; close: () => Promise<void> }> {
+  const http = await import('node:http');
+  let n = 0;
+  const server = http.createServer((req, res) => {
+    n++;
+    let target: URL;
+    try {
+      target = new URL(req.url ?? '');
+    } catch {
+      res.writeHead(400).end();
+      return;
+    }
+    const upstream = http.request(target, { method: req.method, headers: req.headers }, (up) => {
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      up.pipe(res);
+    });
+    upstream.on('error', () => res.writeHead(502).end());
+    req.pipe(upstream);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    count: () => n,
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+/** Every GET operation of an OpenAPI 3 description as a URL, parameters filled from examples or a plain value. */
+function getUrls(base: string, spec: { paths?: Record<string, Record<string, { parameters?: { name: string; in: string; example?: unknown; schema?: { example?: unknown; default?: unknown; enum?: unknown[]; type?: string } }[] }>> }): string[] {
+  const urls: string[] = [];
+  for (const [path, item] of Object.entries(spec.paths ?? {})) {
+    const get = item.get;
+    if (get === undefined) continue;
+    const value = (p: NonNullable<typeof get.parameters>[number]): string => String(p.example ?? p.schema?.example ?? p.schema?.default ?? p.schema?.enum?.[0] ?? (p.schema?.type === 'integer' || p.schema?.type === 'number' ? 1 : 'herd'));
+    const params = get.parameters ?? [];
+    const u = new URL(`${base}${path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(value(params.find((p) => p.name === name && p.in === 'path') ?? { name, in: 'path' })))}`);
+    for (const p of params) if (p.in === 'query') u.searchParams.set(p.name, value(p));
+    urls.push(u.toString());
+  }
+  return urls;
+}
+
+/**
+ * Wapiti (Debian), a black-box web scanner that reads no API description: it is given every GET
+ * operation of the REST target as a start URL (query parameters filled) and alice's bearer token,
+ * and runs its injection modules and its header check. Requests are counted by a proxy.
+ */
+async function wapitiRow(dir: string): Promise<string | undefined> {
+  const which = spawnSync('wapiti', ['--version'], { encoding: 'utf8' });
+  if (which.status !== 0) return undefined;
+  const version = /Wapiti[- ]([\d.]+)/.exec(`${which.stdout}${which.stderr}`)?.[1] ?? '';
+  log(`wapiti ${version} on the REST target`);
+  const target = await startRestTarget('vulnerable');
+  const proxy = await countingProxy();
+  try {
+    const alice = target.users.find((u) => u.role === 'user')!;
+    const login = await fetch(`${target.url}${target.login.path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(fill(target.login.body, alice.username, alice.password)) });
+    const token = String(((await login.json()) as Record<string, unknown>)[target.login.tokenPath] ?? '');
+    const spec = (await (await fetch(`${target.url}${target.specPath}`)).json()) as Parameters<typeof getUrls>[1] & { servers?: { url: string }[] };
+    const base = new URL(spec.servers?.[0]?.url ?? '/', target.url).toString().replace(/\/$/, '');
+    const starts = getUrls(base, spec);
+    const report = join(dir, 'wapiti.json');
+    const started = performance.now();
+    await new Promise<void>((resolve, reject) => {
+      import('node:child_process')
+        .then(({ spawn }) => {
+          const child = spawn(
+            'wapiti',
+            [
+              '-u', `${target.url}/`, '--scope', 'folder', ...starts.flatMap((u) => ['-s', u]),
+              '-H', `Authorization: Bearer ${token}`, '-m', 'sql,blindsql,exec,file,xss,permanentxss,xxe,http_headers',
+              '-p', proxy.url, '-t', '10', '--max-scan-time', '900', '--flush-session', '--store-session', join(dir, 'wapiti-session'),
+              '--store-config', join(dir, 'wapiti-config'), '-f', 'json', '-o', report, '--no-bugreport', '-v', '0',
+            ],
+            { stdio: 'ignore' },
+          );
+          child.on('close', () => resolve());
+          child.on('error', reject);
+        })
+        .catch(reject);
+    });
+    const seconds = (performance.now() - started) / 1000;
+    const found = existsSync(report) ? ((JSON.parse(readFileSync(report, 'utf8')) as { vulnerabilities?: Record<string, { method?: string; path?: string }[]> }).vulnerabilities ?? {}) : {};
+    const hits = new Set<string>();
+    for (const [category, list] of Object.entries(found)) {
+      const check = WAPITI_CHECKS[category];
+      if (check === undefined) continue;
+      for (const v of list) hits.add(`${check} ${String(v.method ?? 'GET').toUpperCase()} ${v.path ?? ''}`);
+    }
+    const documented = target.vulnerabilities.filter((v) => Object.values(WAPITI_CHECKS).includes(v.checkId));
+    const matched = documented.filter((v) => [...hits].some((h) => h.startsWith(`${v.checkId} ${v.where}`)));
+    const kinds = [...new Set(matched.map((v) => v.checkId))].join(', ') || 'none';
+    return `| Wapiti ${version} (\`sql,blindsql,exec,file,xss,permanentxss,xxe,http_headers\`) | the ${starts.length} GET operations of the REST target as start URLs, alice's token (it reads no API description) | ${proxy.count()} | ${seconds.toFixed(1)} | ${matched.length} of the ${documented.length} documented flaws of the kinds it tests (${kinds}) |`;
+  } finally {
+    await proxy.close();
+    await target.close();
+  }
+}
+
 async function main(): Promise<void> {
   try {
     execFileSync(process.execPath, [HERD, '--version']);
@@ -139,18 +259,25 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'herd-bench-scan-'));
   const rows: Row[] = [];
   try {
-    for (const [name, start] of [
+    for (const [name, start] of (args['wapiti-only'] ? [] : [
       ['rest', (v: TargetVariant) => startRestTarget(v)],
       ['graphql', (v: TargetVariant) => startGraphqlTarget(v)],
       ['legacy', (v: TargetVariant) => startLegacyTarget(v)],
-    ] as const) {
+    ]) as [string, (v: TargetVariant) => Promise<RunningTarget>][]) {
       for (const variant of ['vulnerable', 'fixed'] as const) {
         log(`herd scan ${name} (${variant})`);
         rows.push(await scanOnce(name, start, variant, dir));
       }
     }
     log('sqlmap on the REST target (if installed), beside herd with its SQL injection check only');
-    const other = await sqlmapRows(dir);
+    if (args['wapiti-only']) {
+      // A trial run of the Wapiti comparison alone (nothing written).
+      log((await wapitiRow(dir)) ?? 'wapiti is not installed');
+      return;
+    }
+    const sqlmap = await sqlmapRows(dir);
+    const wapiti = await wapitiRow(dir);
+    const other = sqlmap === undefined && wapiti === undefined ? undefined : [...(sqlmap ?? []), ...(wapiti !== undefined ? [wapiti] : [])];
     const c = cpus();
     const section = [
       TITLE,
@@ -169,10 +296,13 @@ async function main(): Promise<void> {
       other === undefined
         ? 'No other open-source API scanner is installable here from npm or Debian with OpenAPI/GraphQL support (OWASP ZAP, Schemathesis, graphql-cop and Nuclei are not packaged); sqlmap was not found either.'
         : [
-            'Side by side, on one flaw: OWASP ZAP, Schemathesis, graphql-cop and Nuclei are not installable here (npm',
-            'and Debian only); sqlmap (Debian) is. It is given the one vulnerable parameter; herd, with only its SQL',
-            'injection check, is given the API description and finds the parameter itself (requests include the',
-            "exploration and every other operation's inputs).",
+            'Side by side: OWASP ZAP, Schemathesis, graphql-cop and Nuclei are not installable here (npm and Debian',
+            'only); sqlmap and Wapiti (Debian) are. sqlmap is given the one vulnerable parameter; herd, with only its',
+            'SQL injection check, is given the API description and finds the parameter itself (requests include the',
+            "exploration and every other operation's inputs). Wapiti reads no API description: it is given every GET",
+            'operation of the REST target as a start URL and a logged-in token, and is scored on the documented flaws',
+            'of the kinds its modules test (herd finds all of them, table above). Requests are counted by each tool\'s',
+            'traffic log (sqlmap) or a counting proxy (Wapiti).',
             '',
             '| tool | scope | requests | wall time (s) | result |',
             '| --- | --- | ---: | ---: | --- |',
