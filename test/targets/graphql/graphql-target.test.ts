@@ -3,7 +3,7 @@ import { buildClientSchema, buildSchema, getIntrospectionQuery, printSchema, typ
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningTarget, TargetVariant } from '../types.js';
 import { at, gql, gqlGet, login, loginOrThrow, nestedOrdersQuery, send } from './client.js';
-import { GRAPHQL_TARGET_SDL, GRAPHQL_VULNERABILITIES, MAX_ALIASES, MAX_DEPTH, startGraphqlTarget } from './index.js';
+import { GRAPHQL_TARGET_SDL, GRAPHQL_VULNERABILITIES, MAX_ALIASES, MAX_DEPTH, MAX_DIRECTIVES, MAX_FIELDS, startGraphqlTarget } from './index.js';
 
 /**
  * Every documented flaw of the GraphQL target, exploited for real over HTTP: the exploit works on
@@ -52,7 +52,7 @@ describe('the documented list', () => {
   it('uses the scanner check ids of the brief and is explained in the README', () => {
     const checks = new Set([
       'graphql.introspection', 'graphql.field-suggestions', 'graphql.batching', 'graphql.alias-overloading',
-      'graphql.depth-limit', 'graphql.get-mutation', 'graphql.debug-errors', 'authz.bola', 'authz.bfla',
+      'graphql.depth-limit', 'graphql.directive-overloading', 'graphql.field-duplication', 'graphql.get-mutation', 'graphql.debug-errors', 'authz.bola', 'authz.bfla',
       'authz.mass-assignment', 'data.excessive-exposure', 'injection.sql', 'auth.unauthenticated-access', 'auth.no-login-rate-limit',
     ]);
     expect(new Set(GRAPHQL_VULNERABILITIES.map((v) => v.checkId))).toEqual(checks);
@@ -231,6 +231,25 @@ describe('vulnerabilities', () => {
     expect(closed.status).toBe(400);
     expect(Array.isArray(closed.json)).toBe(false);
     expect(messages(closed.body)).toMatch(/batched requests are not supported/);
+  });
+
+  exploit('graphql-directive-overloading', 'the vulnerable variant validates 50 unknown directives one by one; the fixed twin adds its limit error', async () => {
+    const query = `{ __typename ${Array.from({ length: 50 }, () => '@herd').join(' ')} }`;
+    const open = await gql(vulnerable, query);
+    expect((open.body.errors ?? []).filter((e) => e.message.includes('herd'))).toHaveLength(50);
+    expect(messages(open.body)).not.toMatch(/limit/);
+    const closed = await gql(fixed, query);
+    expect(messages(closed.body)).toContain(`The query has 50 directives; the limit is ${MAX_DIRECTIVES}.`);
+  });
+
+  exploit('graphql-field-duplication', 'the vulnerable variant executes one field selected 500 times; the fixed twin refuses more than 200 fields', async () => {
+    const query = `{ ${Array.from({ length: 500 }, () => '__typename').join(' ')} }`;
+    const open = await gql(vulnerable, query);
+    expect(open.status).toBe(200);
+    expect(open.body.data).toEqual({ __typename: 'Query' });
+    const closed = await gql(fixed, query);
+    expect(closed.status).toBe(400);
+    expect(messages(closed.body)).toContain(`The query has 500 fields; the limit is ${MAX_FIELDS}.`);
   });
 
   exploit('graphql-alias-overloading', 'the vulnerable variant runs 100 aliased logins in one query; the fixed twin allows 15 aliases', async () => {

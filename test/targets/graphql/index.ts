@@ -19,7 +19,7 @@ import { GRAPHQL_VULNERABILITIES } from './vulnerabilities.js';
 export { GRAPHQL_TARGET_SDL } from './schema.js';
 export { GRAPHQL_VULNERABILITIES } from './vulnerabilities.js';
 export { FIELD_BUDGET } from './resolvers.js';
-export { MAX_ALIASES, MAX_DEPTH } from './rules.js';
+export { MAX_ALIASES, MAX_DEPTH, MAX_DIRECTIVES, MAX_FIELDS } from './rules.js';
 export { BODY_LIMIT } from './http.js';
 
 export async function startGraphqlTarget(variant: TargetVariant): Promise<RunningTarget> {

@@ -1,6 +1,6 @@
 /**
  * What the fixed variant adds around graphql-js: validation rules (no introspection, a depth limit,
- * an alias limit) and error formatting (no suggestions, no stack traces, unexpected errors masked).
+ * an alias limit, a directive limit, a field-count limit) and error formatting (no suggestions, no stack traces, unexpected errors masked).
  * The vulnerable variant uses graphql-js's defaults and formats errors like a server left in debug
  * mode (Apollo's `extensions.exception.stacktrace`).
  */
@@ -19,6 +19,8 @@ import { ClientError } from './resolvers.js';
 
 export const MAX_DEPTH = 7;
 export const MAX_ALIASES = 15;
+export const MAX_DIRECTIVES = 20;
+export const MAX_FIELDS = 200;
 
 /**
  * The depth of a selection set: `{ me { id } }` is 2. Fragments are measured once each (memo), and a
@@ -92,9 +94,33 @@ export function aliasLimitRule(maxAliases: number): ValidationRule {
   };
 }
 
+/** Rejects documents with more than `max` nodes of a kind (directives, fields), with one error. */
+export function countLimitRule(kind: 'Directive' | 'Field', max: number, what: string): ValidationRule {
+  return (context) => {
+    let count = 0;
+    return {
+      [kind]() {
+        count += 1;
+      },
+      Document: {
+        leave(node) {
+          if (count > max) context.reportError(new GraphQLError(`The query has ${count} ${what}; the limit is ${max}.`, { nodes: node }));
+        },
+      },
+    };
+  };
+}
+
 export function validationRules(variant: TargetVariant): readonly ValidationRule[] {
   if (variant === 'vulnerable') return specifiedRules;
-  return [...specifiedRules, NoSchemaIntrospectionCustomRule, depthLimitRule(MAX_DEPTH), aliasLimitRule(MAX_ALIASES)];
+  return [
+    ...specifiedRules,
+    NoSchemaIntrospectionCustomRule,
+    depthLimitRule(MAX_DEPTH),
+    aliasLimitRule(MAX_ALIASES),
+    countLimitRule('Directive', MAX_DIRECTIVES, 'directives'),
+    countLimitRule('Field', MAX_FIELDS, 'fields'),
+  ];
 }
 
 /** An error as it goes out in a GraphQL response. */

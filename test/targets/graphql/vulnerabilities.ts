@@ -41,6 +41,20 @@ export const GRAPHQL_VULNERABILITIES: readonly DocumentedVulnerability[] = [
       'No depth limit: `me { orders { owner { orders { owner … } } } }` nested 10 and more levels executes, and its cost grows exponentially with the depth. The fixed twin rejects operations deeper than 7.',
   },
   {
+    id: 'graphql-directive-overloading',
+    checkId: 'graphql.directive-overloading',
+    where: 'POST /graphql',
+    description:
+      'Any number of directives may sit on a field; 50 unknown ones are validated one by one (50 errors in one answer). The fixed twin answers a document with more than 20 directives with one limit error.',
+  },
+  {
+    id: 'graphql-field-duplication',
+    checkId: 'graphql.field-duplication',
+    where: 'POST /graphql',
+    description:
+      'The same field 500 times in one selection set is validated (quadratic overlap checks) and executed. The fixed twin rejects documents with more than 200 fields.',
+  },
+  {
     id: 'graphql-get-mutation',
     checkId: 'graphql.get-mutation',
     where: 'GET /graphql',

@@ -1,6 +1,6 @@
 /**
  * The checks of GraphQL APIs: the endpoint's configuration (introspection, field suggestions,
- * batching, alias and depth limits, mutations from cross-site requests, debug errors) and the
+ * batching, alias, depth, directive and size limits, mutations from cross-site requests, debug errors) and the
  * access and injection checks carried over GraphQL (BOLA, BFLA, mass assignment, excessive data
  * exposure, unauthenticated access, SQL injection) under the ids of their REST forms.
  */
@@ -10,6 +10,7 @@ import { fieldSuggestionsCheck } from './field-suggestions.js';
 import { batchingCheck } from './batching.js';
 import { aliasOverloadingCheck } from './alias-overloading.js';
 import { depthLimitCheck } from './depth-limit.js';
+import { directiveOverloadingCheck, fieldDuplicationCheck } from './query-limits.js';
 import { getMutationCheck } from './get-mutation.js';
 import { debugErrorsCheck } from './debug-errors.js';
 import { graphqlBolaCheck } from './bola.js';
@@ -25,6 +26,8 @@ export const graphqlChecks: readonly Check[] = [
   batchingCheck,
   aliasOverloadingCheck,
   depthLimitCheck,
+  directiveOverloadingCheck,
+  fieldDuplicationCheck,
   getMutationCheck,
   debugErrorsCheck,
   graphqlUnauthenticatedCheck,

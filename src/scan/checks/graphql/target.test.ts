@@ -71,6 +71,8 @@ describe('the GraphQL checks under --safe', () => {
         'graphql.alias-overloading POST /graphql',
         'graphql.debug-errors POST /graphql',
         'graphql.depth-limit POST /graphql',
+        'graphql.directive-overloading POST /graphql',
+        'graphql.field-duplication POST /graphql',
         'graphql.field-suggestions POST /graphql',
         'graphql.introspection POST /graphql',
         'injection.sql Query.products',
