@@ -32,11 +32,33 @@ describe('config.tls', () => {
       try {
         const port = (server.address() as { port: number }).port;
         const { findings } = await runCheck(tlsCheck, { api: restApi([]), baseUrl: new URL(`https://127.0.0.1:${port}`) });
-        expect(findings.map((f) => f.key)).toEqual(['untrusted-certificate']);
+        expect(findings.map((f) => f.key)).toEqual(['untrusted-certificate']); // Node refuses TLS 1.0/1.1 by default
         expect(findings[0]!.detail).toMatch(/SELF_SIGNED|self.signed/i);
       } finally {
         server.closeAllConnections();
         await new Promise((r) => server.close(r));
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reports a server that still completes TLS 1.0 and 1.1 handshakes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'herd-tls-'));
+    try {
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '2', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
+      const options = { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')), ciphers: 'DEFAULT@SECLEVEL=0' };
+      for (const [minVersion, expected] of [['TLSv1', ['legacy-TLSv1', 'legacy-TLSv1.1']], ['TLSv1.1', ['legacy-TLSv1.1']], ['TLSv1.2', []]] as const) {
+        const server = createServer({ ...options, minVersion }, (_req, res) => res.end('{}'));
+        await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+        try {
+          const port = (server.address() as { port: number }).port;
+          const { findings } = await runCheck(tlsCheck, { api: restApi([]), baseUrl: new URL(`https://127.0.0.1:${port}`) });
+          expect(findings.map((f) => f.key).filter((k) => k !== 'untrusted-certificate'), minVersion).toEqual(expected);
+        } finally {
+          server.closeAllConnections();
+          await new Promise((r) => server.close(r));
+        }
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -2,7 +2,9 @@
  * config.tls: how the API is reached. Over plain HTTP on a host that is not loopback or a private
  * address, tokens and data cross the network readable by anyone on the path. Over HTTPS, the
  * certificate must be one clients can trust (a chain to a public root, the right name, within its
- * dates); the handshake is opened with node:tls, no HTTP request is sent.
+ * dates), and the server must refuse TLS 1.0 and 1.1 (deprecated by RFC 8996: weak MACs, CBC attacks,
+ * no modern ciphers). The handshakes are opened with node:tls (legacy versions at OpenSSL security
+ * level 0, so that the client side never refuses them itself); no HTTP request is sent.
  */
 import { connect, type PeerCertificate } from 'node:tls';
 import { isIP } from 'node:net';
@@ -27,10 +29,13 @@ interface Handshake {
   readonly cert?: PeerCertificate;
 }
 
-function handshake(url: URL, timeoutMs: number): Promise<Handshake | null> {
+type LegacyVersion = 'TLSv1' | 'TLSv1.1';
+
+function handshake(url: URL, timeoutMs: number, version?: LegacyVersion): Promise<Handshake | null> {
   return new Promise((resolve) => {
     const host = url.hostname.replace(/^\[|\]$/g, '');
-    const socket = connect({ host, port: Number(url.port || 443), servername: isIP(host) === 0 ? host : undefined, rejectUnauthorized: false });
+    const only = version === undefined ? {} : { minVersion: version, maxVersion: version, ciphers: 'DEFAULT@SECLEVEL=0' };
+    const socket = connect({ host, port: Number(url.port || 443), servername: isIP(host) === 0 ? host : undefined, rejectUnauthorized: false, ...only });
     const timer = setTimeout(() => {
       socket.destroy();
       resolve(null);
@@ -66,7 +71,18 @@ async function run(ctx: CheckContext): Promise<void> {
     return;
   }
   const hs = await handshake(url, 10_000);
-  if (hs === null || hs.authorized) return;
+  if (hs === null) return;
+  for (const [version, label] of [['TLSv1', 'TLS 1.0'], ['TLSv1.1', 'TLS 1.1']] as const) {
+    const legacy = await handshake(url, 10_000, version);
+    if (legacy?.protocol !== version) continue;
+    ctx.report({
+      location: url.origin,
+      key: `legacy-${version}`,
+      detail: `${url.host} completes a ${label} handshake (deprecated by RFC 8996 since 2021): clients that can be made to downgrade get a protocol without modern ciphers or integrity protection.`,
+      evidence: [],
+    });
+  }
+  if (hs.authorized) return;
   const cert = hs.cert;
   const subject = cert?.subject?.CN ?? '?';
   ctx.report({
@@ -84,10 +100,10 @@ export const tlsCheck: Check = {
   cwe: 'CWE-319',
   owasp: 'API8:2023',
   description:
-    'An API reached over plain HTTP, or over HTTPS with a certificate clients cannot verify (self-signed, expired, for another name), exposes everything it carries to whoever sits on the network path: bearer tokens, session cookies, personal data. Clients of an untrusted certificate end up disabling verification, which is the same as no TLS. Only loopback and private addresses are exempt from the plain-HTTP rule.',
+    'An API reached over plain HTTP, over HTTPS with a certificate clients cannot verify (self-signed, expired, for another name), or that still accepts TLS 1.0 or 1.1, exposes everything it carries to whoever sits on the network path: bearer tokens, session cookies, personal data. Clients of an untrusted certificate end up disabling verification, which is the same as no TLS. Only loopback and private addresses are exempt from the plain-HTTP rule.',
   remediation: {
     summary:
-      'Serve the API over HTTPS only, with a certificate from a public CA (e.g. Let\'s Encrypt) renewed automatically, redirect or refuse plain HTTP, and send Strict-Transport-Security. Terminate TLS at a reverse proxy or load balancer when the framework runs behind one, and make the app trust the proxy\'s X-Forwarded-Proto.',
+      'Serve the API over HTTPS only (TLS 1.2 and 1.3; turn TLS 1.0 and 1.1 off, e.g. nginx `ssl_protocols TLSv1.2 TLSv1.3;`), with a certificate from a public CA (e.g. Let\'s Encrypt) renewed automatically, redirect or refuse plain HTTP, and send Strict-Transport-Security. Terminate TLS at a reverse proxy or load balancer when the framework runs behind one, and make the app trust the proxy\'s X-Forwarded-Proto.',
     snippets: {
       Express: `app.set('trust proxy', 1);
 app.use((req, res, next) => (req.secure ? next() : res.status(403).json({ error: 'HTTPS required' })));
