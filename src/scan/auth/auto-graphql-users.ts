@@ -5,7 +5,6 @@
  * or query answering a token), two `herd…` users are registered and configured to log in with that
  * operation, like configured users (again after a 401). Only outside --safe: signing up writes.
  */
-import { randomBytes } from 'node:crypto';
 import { getNamedType, isInputObjectType, isLeafType, isNonNullType, type GraphQLInputType, type GraphQLSchema } from 'graphql';
 import type { Exchange, GraphqlApi, ScanRequest } from '../model.js';
 import type { UserConfig } from './credentials.js';
@@ -13,13 +12,11 @@ import { buildOperation, selectionFor } from '../graphql/query-builder.js';
 import { rootFields, schemaOf, wordsOf, type GqlField, type RootKind } from '../graphql/schema-tools.js';
 import { endpointUrl, gqlResultOfExchange, postRequest, rootValue } from '../graphql/transport.js';
 import { valueForType } from '../graphql/values.js';
-import { tokenPathIn } from './auto-users.js';
+import { EMAIL, PASSWORD, scanAccounts, tokenPathIn } from './auto-users.js';
 
 type Obj = Record<string, unknown>;
 
-const PASSWORD = /^pass(word|wd)?$/i;
 const NAME = /^(user_?name|login|handle|name)$/i;
-const EMAIL = /^e-?mail$/i;
 const REGISTER_WORDS = [['register'], ['registration'], ['signup'], ['sign', 'up'], ['create', 'user'], ['add', 'user'], ['create', 'account'], ['new', 'user']];
 const LOGIN_WORDS = [['login'], ['log', 'in'], ['signin'], ['sign', 'in'], ['authenticate'], ['token', 'auth'], ['obtain', 'token'], ['get', 'token'], ['create', 'token'], ['tokenauth']];
 
@@ -117,10 +114,7 @@ export async function autoGraphqlUsers(d: AutoGraphqlUsersDeps): Promise<UserCon
   if (ops === undefined) return [];
   const url = endpointUrl(d.baseUrl, d.api.endpoint);
   const users: UserConfig[] = [];
-  const tag = randomBytes(3).toString('hex');
-  for (const who of ['a', 'b']) {
-    const name = `herd${who}${tag}`;
-    const password = `Herd-${randomBytes(9).toString('base64url')}-9`;
+  for (const { name, password } of scanAccounts()) {
     const register = buildOperation('mutation', ops.register.field, argsFor(ops.register, credentialsFor(ops.register, name, password)), selectionOf(ops.register.field), { name: 'HerdSignup' });
     const registered = await d.send(postRequest(url, register));
     const regResult = gqlResultOfExchange(registered);

@@ -17,9 +17,9 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 
 const REGISTER = /(^|[/_-])(register|registration|signup|sign-up|sign_up|join|accounts?|users?)$/i;
 const LOGIN = /(^|[/_-])(login|log-in|signin|sign-in|sign_in|session|sessions|token|auth|authenticate)$/i;
-const PASSWORD = /^pass(word|wd)?$/i;
+export const PASSWORD = /^pass(word|wd)?$/i;
 const NAME = /^(user_?name|login|handle)$/i;
-const EMAIL = /^e-?mail$/i;
+export const EMAIL = /^e-?mail$/i;
 
 interface Fields {
   readonly password: string;
@@ -64,6 +64,12 @@ export function tokenPathIn(json: unknown, prefix = '', depth = 0): string | und
   return undefined;
 }
 
+/** Names and passwords of the two accounts a scan signs up: `herda…` and `herdb…`, one random tag per scan. */
+export function scanAccounts(): { name: string; password: string }[] {
+  const tag = randomBytes(3).toString('hex');
+  return ['a', 'b'].map((who) => ({ name: `herd${who}${tag}`, password: `Herd-${randomBytes(9).toString('base64url')}-9` }));
+}
+
 export interface AutoUsersDeps {
   readonly api: RestApi;
   readonly root: URL;
@@ -83,10 +89,7 @@ export async function autoUsers(d: AutoUsersDeps): Promise<UserConfig[]> {
     return u.toString();
   };
   const users: UserConfig[] = [];
-  const tag = randomBytes(3).toString('hex');
-  for (const who of ['a', 'b']) {
-    const name = `herd${who}${tag}`;
-    const password = `Herd-${randomBytes(9).toString('base64url')}-9`;
+  for (const { name, password } of scanAccounts()) {
     const values: Obj = { [regFields.password]: password };
     if (regFields.name !== undefined) values[regFields.name] = name;
     if (regFields.email !== undefined) values[regFields.email] = `${name}@example.com`;
