@@ -269,6 +269,12 @@ export function xmlRootName(op: ApiOperation): string {
     .split('/')
     .filter((s) => s !== '' && !s.includes('{'))
     .pop();
-  if (segment !== undefined && /^[A-Za-z][A-Za-z0-9_-]*$/.test(segment)) return segment.length > 3 && segment.endsWith('s') && !segment.endsWith('ss') ? segment.slice(0, -1) : segment;
+  if (segment !== undefined && /^[A-Za-z][A-Za-z0-9_-]*$/.test(segment)) return singular(segment);
   return 'root';
+}
+
+function singular(word: string): string {
+  if (word.length <= 3 || !word.endsWith('s') || word.endsWith('ss')) return word;
+  if (word.endsWith('ies')) return `${word.slice(0, -3)}y`;
+  return word.slice(0, -1);
 }

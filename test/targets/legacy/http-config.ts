@@ -4,7 +4,7 @@ import { ORIGIN_SHAPE, SECURITY_HEADERS } from '../kit/security-headers.js';
 import type { LegacyContext } from './context.js';
 
 /**
- * Cross-cutting HTTP behaviour of the legacy target: form bodies, errors, CORS and response
+ * Cross-cutting HTTP behaviour of the legacy target: form and XML bodies, errors, CORS and response
  * headers. The vulnerable variant trusts every Origin (`null` included) with credentials, sends
  * stack traces and a PHP banner and no hardening headers; the fixed one sends no CORS headers,
  * problem details without internals, and the REST fixed twin's headers on every response.
@@ -65,6 +65,13 @@ export function registerHttpConfig(app: FastifyInstance, ctx: LegacyContext): vo
     // Object.fromEntries defines own properties, so `__proto__=` is a plain key here.
     done(null, Object.fromEntries(new URLSearchParams(typeof body === 'string' ? body : body.toString('utf8'))));
   });
+
+  // XML bodies reach the handlers as text; the routes that take XML parse it (xml-notes.ts).
+  for (const type of [['application/xml', 'text/xml'], /^application\/[a-z0-9.+-]+\+xml$/]) {
+    app.addContentTypeParser(type, { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_req, body, done) => {
+      done(null, typeof body === 'string' ? body : body.toString('utf8'));
+    });
+  }
 
   registerProblemHandlers(app, (err, req, reply) => (ctx.vulnerable ? vulnerableError(err, req, reply) : fixedError(err, reply)));
 

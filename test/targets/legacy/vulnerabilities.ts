@@ -86,4 +86,18 @@ export const LEGACY_VULNERABILITIES: readonly DocumentedVulnerability[] = [
     where: 'GET /notes',
     description: 'Responses lack X-Content-Type-Options and Cache-Control: no-store and send X-Powered-By: PHP/5.6.40. The fixed twin sends nosniff, no-store, CSP, X-Frame-Options and Referrer-Policy on every response and no banner.',
   },
+  {
+    id: 'legacy-xxe-note-import',
+    checkId: 'injection.xxe',
+    where: 'POST /notes/import',
+    description:
+      'The XML import is parsed with entity resolution on: an external entity SYSTEM "file:///etc/passwd" in <body> puts the file into the created note, and SYSTEM "http://…" entities (general or parameter) are fetched. The fixed twin answers 400 to any DOCTYPE.',
+  },
+  {
+    id: 'legacy-xxe-note-create-xml',
+    checkId: 'injection.xxe',
+    where: 'POST /notes',
+    description:
+      'Described as form/JSON, note creation still takes the old XML format (content-type application/xml), parsed like the import with external entities resolved. The fixed twin answers 400 to an XML body.',
+  },
 ];
