@@ -12,10 +12,11 @@ import { buildOperation, selectionFor } from '../graphql/query-builder.js';
 import { rootFields, schemaOf, wordsOf, type GqlField, type RootKind } from '../graphql/schema-tools.js';
 import { endpointUrl, gqlResultOfExchange, postRequest, rootValue } from '../graphql/transport.js';
 import { valueForType } from '../graphql/values.js';
-import { EMAIL, PASSWORD, scanAccounts, tokenPathIn } from './auto-users.js';
+import { credentialFields, scanAccounts, tokenPathIn } from './auto-users.js';
 
 type Obj = Record<string, unknown>;
 
+/** GraphQL sign-ups often take a plain `name` for the user name. */
 const NAME = /^(user_?name|login|handle|name)$/i;
 const REGISTER_WORDS = [['register'], ['registration'], ['signup'], ['sign', 'up'], ['create', 'user'], ['add', 'user'], ['create', 'account'], ['new', 'user']];
 const LOGIN_WORDS = [['login'], ['log', 'in'], ['signin'], ['sign', 'in'], ['authenticate'], ['token', 'auth'], ['obtain', 'token'], ['get', 'token'], ['create', 'token'], ['tokenauth']];
@@ -37,21 +38,13 @@ function named(field: GqlField, patterns: readonly (readonly string[])[]): boole
   return patterns.some((p) => (p.length === 1 ? words.includes(p[0]!) || joined === p[0] : p.every((w, i) => words[words.indexOf(p[0]!) + i] === w)));
 }
 
-function pick(names: readonly string[]): { password: string; name?: string; email?: string } | undefined {
-  const password = names.find((n) => PASSWORD.test(n));
-  const name = names.find((n) => NAME.test(n));
-  const email = names.find((n) => EMAIL.test(n));
-  if (password === undefined || (name === undefined && email === undefined)) return undefined;
-  return { password, ...(name !== undefined ? { name } : {}), ...(email !== undefined ? { email } : {}) };
-}
-
 function shapeOf(field: GqlField, kind: RootKind): CredentialShape | undefined {
-  const direct = pick(field.args.map((a) => a.name));
+  const direct = credentialFields(field.args.map((a) => a.name), NAME);
   if (direct !== undefined) return { field, kind, ...direct };
   for (const arg of field.args) {
     const t = getNamedType(arg.type);
     if (!isInputObjectType(t)) continue;
-    const inner = pick(Object.keys(t.getFields()));
+    const inner = credentialFields(Object.keys(t.getFields()), NAME);
     if (inner !== undefined) return { field, kind, wrapper: arg.name, ...inner };
   }
   return undefined;

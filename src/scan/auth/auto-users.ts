@@ -17,9 +17,9 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 
 const REGISTER = /(^|[/_-])(register|registration|signup|sign-up|sign_up|join|accounts?|users?)$/i;
 const LOGIN = /(^|[/_-])(login|log-in|signin|sign-in|sign_in|session|sessions|token|auth|authenticate)$/i;
-export const PASSWORD = /^pass(word|wd)?$/i;
+const PASSWORD = /^pass(word|wd)?$/i;
 const NAME = /^(user_?name|login|handle)$/i;
-export const EMAIL = /^e-?mail$/i;
+const EMAIL = /^e-?mail$/i;
 
 interface Fields {
   readonly password: string;
@@ -27,15 +27,21 @@ interface Fields {
   readonly email?: string;
 }
 
+/**
+ * The credential fields among a body's (or a GraphQL operation's) field names: a password and a
+ * user name (`name` patterns) or an e-mail; undefined when they are not there.
+ */
+export function credentialFields(keys: readonly string[], name: RegExp = NAME): Fields | undefined {
+  const password = keys.find((k) => PASSWORD.test(k));
+  const user = keys.find((k) => name.test(k));
+  const email = keys.find((k) => EMAIL.test(k));
+  if (password === undefined || (user === undefined && email === undefined)) return undefined;
+  return { password, ...(user !== undefined ? { name: user } : {}), ...(email !== undefined ? { email } : {}) };
+}
+
 function bodyFields(op: ApiOperation): Fields | undefined {
   const props = op.requestBody?.schema.properties;
-  if (!isObj(props)) return undefined;
-  const keys = Object.keys(props);
-  const password = keys.find((k) => PASSWORD.test(k));
-  const name = keys.find((k) => NAME.test(k));
-  const email = keys.find((k) => EMAIL.test(k));
-  if (password === undefined || (name === undefined && email === undefined)) return undefined;
-  return { password, ...(name !== undefined ? { name } : {}), ...(email !== undefined ? { email } : {}) };
+  return isObj(props) ? credentialFields(Object.keys(props)) : undefined;
 }
 
 function lastSegment(op: ApiOperation): string {
