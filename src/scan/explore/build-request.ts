@@ -58,7 +58,7 @@ export function buildRequest(op: ApiOperation, root: URL, o: BuildOptions = {}):
     // request would go to another path, up to the API root. Such a value cannot be sent in a path.
     if (isDotSegment(v)) v = notDotSegment(scalar(valueFor(p.schema, { name: p.name })));
     pathValues[p.name] = v;
-    path = path.split(`{${p.name}}`).join(encodeURIComponent(v));
+    path = path.split(`{${p.name}}`).join(pathSegment(v)!);
   }
   const url = new URL(root.toString());
   url.pathname = `${root.pathname.replace(/\/$/, '')}${path}`;
@@ -105,6 +105,15 @@ function isDotSegment(v: string): boolean {
 
 function notDotSegment(v: string): string {
   return isDotSegment(v) ? '1' : v;
+}
+
+/**
+ * A value as one path segment, or null when no URL can carry it: `.` and `..` (even
+ * percent-encoded) are dot segments that every URL parser removes, sending the request elsewhere.
+ * Every place that fills a path template goes through this.
+ */
+export function pathSegment(value: string): string | null {
+  return isDotSegment(value) ? null : encodeURIComponent(value);
 }
 
 export function scalar(v: unknown): string {

@@ -5,6 +5,7 @@
 import type { ApiOperation, JsonSchema, ScanRequest } from '../../model.js';
 import type { CheckContext, Sample } from '../../check.js';
 import { isObject, jsonText, type JsonObject } from './common.js';
+import { pathSegment } from '../../explore/build-request.js';
 
 const PARAM = /\{([^}/]+)\}/g;
 
@@ -15,9 +16,9 @@ export function pathParams(template: string): string[] {
 function fillPath(template: string, values: Readonly<Record<string, string>>): string | undefined {
   let missing = false;
   const out = template.replace(PARAM, (_, name: string) => {
-    const v = values[name];
-    if (v === undefined) missing = true;
-    return encodeURIComponent(v ?? '');
+    const segment = values[name] === undefined ? null : pathSegment(values[name]);
+    if (segment === null) missing = true;
+    return segment ?? '';
   });
   return missing ? undefined : out;
 }

@@ -48,6 +48,9 @@ describe('target URLs', () => {
 
   it('fills templates with encoded values and plausible defaults', () => {
     expect(fillPath('/a/{x}/b/{y}', { x: 'a b/c' })).toBe('/a/a%20b%2Fc/b/1');
+    // Dot segments would climb out of the template once parsed as a URL: the default takes their place.
+    expect(fillPath('/a/{x}/b', { x: '..' })).toBe('/a/1/b');
+    expect(fillPath('/a/{x}/b', { x: '.' }, () => '7')).toBe('/a/7/b');
     expect(plausibleValue(param('limit', { type: 'integer', minimum: 5 }))).toBe('5');
     expect(plausibleValue(param('id', { type: 'string', format: 'uuid' }))).toMatch(/^[0-9a-f-]{36}$/);
     expect(plausibleValue({ ...param('q', { type: 'string' }), example: 'kettle' })).toBe('kettle');

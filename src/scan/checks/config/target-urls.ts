@@ -5,10 +5,11 @@
  */
 import type { ApiOperation, ApiParameter, JsonSchema, ScanRequest } from '../../model.js';
 import type { CheckContext, Sample } from '../../check.js';
+import { pathSegment } from '../../explore/build-request.js';
 
 /** Replaces `{name}` in a path template with the encoded values (missing ones with `fallback(name)`). */
 export function fillPath(template: string, values: Readonly<Record<string, string>>, fallback: (name: string) => string = () => '1'): string {
-  return template.replace(/\{([^}/]+)\}/g, (_, name: string) => encodeURIComponent(values[name] ?? fallback(name)));
+  return template.replace(/\{([^}/]+)\}/g, (_, name: string) => pathSegment(values[name] ?? fallback(name)) ?? pathSegment(fallback(name)) ?? '1');
 }
 
 function trimSlash(p: string): string {

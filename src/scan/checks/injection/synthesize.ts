@@ -7,6 +7,7 @@
 import type { ApiOperation, JsonSchema, ScanRequest } from '../../model.js';
 import type { CheckContext, Sample } from '../../check.js';
 import { plausibleValue } from './inputs.js';
+import { pathSegment } from '../../explore/build-request.js';
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -71,8 +72,10 @@ export function synthesizedSample(ctx: CheckContext, op: ApiOperation): Sample |
   for (const p of op.parameters) {
     if (p.in !== 'path') continue;
     const v = p.example ?? exampleOf(p.schema);
-    pathValues[p.name] = typeof v === 'string' || typeof v === 'number' ? String(v) : '1';
-    path = path.split(`{${p.name}}`).join(encodeURIComponent(pathValues[p.name]));
+    const text = typeof v === 'string' || typeof v === 'number' ? String(v) : '1';
+    const segment = pathSegment(text);
+    pathValues[p.name] = segment === null ? '1' : text;
+    path = path.split(`{${p.name}}`).join(segment ?? '1');
   }
   const url = new URL(`${pathPrefix(ctx)}${path}`, ctx.baseUrl);
   for (const p of op.parameters) {
